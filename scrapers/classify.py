@@ -1,0 +1,62 @@
+"""What a response really is: a page, a challenge, a login wall; and how to decode its bytes."""
+
+from __future__ import annotations
+
+import re
+
+# Markers of Cloudflare's interstitials and of the portals' soft walls (see shared/portals.md).
+_CHALLENGE_MARKERS = (
+    "just a moment...",
+    "cf-browser-verification",
+    "challenge-platform",
+    "cf-chl-",
+    "attention required! | cloudflare",
+    "checking your browser before accessing",
+)
+_WALL_MARKERS = (
+    "you can only view 2 programmes per day",
+    "you can only view",
+    "log in to continue",
+    "sign in to continue",
+    "create a free account to continue",
+)
+
+
+def blocked_reason(status: int, text: str) -> str | None:
+    """Why this body is not the page asked for, or None. Looks only at the head of the page: challenge
+    pages are small and say so early; a real programme page mentioning 'log in' further down is not a wall."""
+    head = text[:20_000].lower()
+    if any(marker in head for marker in _CHALLENGE_MARKERS):
+        return f"challenge page (HTTP {status})"
+    if any(marker in head for marker in _WALL_MARKERS):
+        return f"login wall (HTTP {status})"
+    if status in (401, 403):
+        return f"access denied (HTTP {status})"
+    return None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+def _charset_from_content_type(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def decode_body(content: bytes, content_type: str) -> str:
+    """Charset from the header, then from a <meta> in the first 4 KB, then UTF-8; a wrong or unknown label falls
+    back to UTF-8 with replacement so one odd page can never stop a run."""
+    candidates = [_charset_from_content_type(content_type)]
+    meta = _META_CHARSET.search(content[:4096])
+    candidates.append(meta.group(1).decode("ascii", "ignore") if meta else None)
+    for charset in candidates:
+        if not charset:
+            continue
+        try:
+            return content.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")

@@ -1,0 +1,197 @@
+"""The one HTTP client every scraper uses: politeness, robots.txt, retries, redirects, caps, cache, outcomes.
+
+Contract: `await fetcher.fetch(url)` returns a `FetchResult` and never raises. Transport and clock are
+injected, so offline replay and tests use the very same code path as a live crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from scrapers.cache import CachedPage, ConditionalCache, conditional_headers
+from scrapers.classify import blocked_reason, decode_body
+from scrapers.outcomes import FetchResult, Outcome
+from scrapers.politeness import HostGates
+from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, parse_retry_after
+from scrapers.robots import RobotsCache
+from scrapers.settings import FetchSettings
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def same_site(a: str, b: str) -> bool:
+    """Redirects may move between `www.` and the bare host, or http and https, never to another site."""
+    host_a, host_b = (urlsplit(u).hostname or "" for u in (a, b))
+    return host_a.removeprefix("www.") == host_b.removeprefix("www.")
+
+
+class _Response:
+    __slots__ = ("status", "headers", "content")
+
+    def __init__(self, status: int, headers: httpx.Headers, content: bytes) -> None:
+        self.status, self.headers, self.content = status, headers, content
+
+
+class Fetcher:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        cache: ConditionalCache | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,  # redirects are followed here, through robots and politeness
+            timeout=httpx.Timeout(settings.http_timeout_s),
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        )
+        self._gates = HostGates(concurrency=settings.per_host_concurrency, delay_s=settings.per_host_delay_s)
+        self._robots = RobotsCache(self._fetch_robots, settings.user_agent)
+        self._cache = cache
+        self._sleep, self._now, self._rng = sleep, now, rng
+        self.outcomes: Counter[str] = Counter()  # per outcome, for the run report
+
+    async def __aenter__(self) -> "Fetcher":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+        if self._cache is not None:
+            self._cache.close()
+
+    async def fetch(self, url: str) -> FetchResult:
+        try:
+            result = await self._fetch(url)
+        except Exception as exc:  # the per-fetch boundary: whatever happened becomes an outcome
+            result = FetchResult(url=url, outcome=Outcome.FAILED, error=f"unexpected {type(exc).__name__}: {exc}")
+        self.outcomes[result.outcome] += 1
+        return result
+
+    async def _fetch(self, url: str) -> FetchResult:
+        fetched_at = self._now().isoformat(timespec="seconds")
+        cached = self._cache.get(url) if self._cache is not None else None
+        current, hops, attempts = url, [url], 0
+        for _ in range(self.settings.max_redirects + 1):
+            if self.settings.obey_robots:
+                rules = await self._robots.rules_for(current)
+                delay = rules.crawl_delay_s()
+                if delay:
+                    self._gates.for_host(urlsplit(current).netloc).slow_down(delay)
+                if not rules.allowed(current):
+                    return FetchResult(url=url, final_url=current, outcome=Outcome.ROBOTS_DISALLOWED,
+                                       error="disallowed by robots.txt", fetched_at=fetched_at)
+            extra = conditional_headers(cached) if current == url else {}
+            response, tries, error = await self._request_with_retries(current, extra)
+            attempts += tries
+            if response is None:
+                return FetchResult(url=url, final_url=current, outcome=Outcome.FAILED, attempts=attempts,
+                                   error=error, fetched_at=fetched_at)
+            location = response.headers.get("location")
+            if response.status in REDIRECT_STATUSES and location:
+                target = urljoin(current, location)
+                if not same_site(url, target):
+                    return FetchResult(url=url, final_url=target, outcome=Outcome.FAILED, status=response.status,
+                                       attempts=attempts, error=f"redirect to another site: {target}",
+                                       fetched_at=fetched_at)
+                if target in hops:
+                    return FetchResult(url=url, final_url=target, outcome=Outcome.FAILED, status=response.status,
+                                       attempts=attempts, error=f"redirect loop via {target}", fetched_at=fetched_at)
+                hops.append(target)
+                current = target
+                continue
+            return self._result(url, current, response, attempts, error, cached, fetched_at, tuple(hops[1:]))
+        return FetchResult(url=url, final_url=current, outcome=Outcome.FAILED, attempts=attempts,
+                           error=f"more than {self.settings.max_redirects} redirects", fetched_at=fetched_at)
+
+    def _result(self, url: str, final_url: str, response: _Response, attempts: int, error: str,
+                cached: CachedPage | None, fetched_at: str, history: tuple[str, ...]) -> FetchResult:
+        status = response.status
+        common = dict(url=url, final_url=final_url, status=status, attempts=attempts, fetched_at=fetched_at,
+                      history=history)
+        if status == 304 and cached is not None:
+            return FetchResult(outcome=Outcome.NOT_MODIFIED, text=decode_body(cached.content, cached.content_type),
+                               content=cached.content, content_type=cached.content_type, **common)
+        content_type = response.headers.get("content-type", "")
+        text = decode_body(response.content, content_type)
+        reason = blocked_reason(status, text)
+        if reason is not None:
+            return FetchResult(outcome=Outcome.BLOCKED, text=text, error=reason, **common)
+        if status in (404, 410):
+            return FetchResult(outcome=Outcome.NOT_FOUND, error=f"HTTP {status}", **common)
+        if not 200 <= status < 300:
+            return FetchResult(outcome=Outcome.FAILED, error=error or f"HTTP {status}", **common)
+        if self._cache is not None:
+            self._cache.put(url, CachedPage(response.headers.get("etag"), response.headers.get("last-modified"),
+                                            response.content, content_type))
+        return FetchResult(outcome=Outcome.OK, text=text, content=response.content, content_type=content_type, **common)
+
+    async def _request_with_retries(
+        self, url: str, extra_headers: dict[str, str]
+    ) -> tuple[_Response | None, int, str]:
+        """(response, attempts, last error). A retriable status still returns its last response after the final
+        attempt, so the caller can classify it; a network error returns None."""
+        gate = self._gates.for_host(urlsplit(url).netloc)
+        last_error = ""
+        for attempt in range(1, self.settings.max_attempts + 1):
+            retry_after: float | None = None
+            try:
+                async with gate.slot():
+                    response = await self._send(url, extra_headers)
+            except BodyTooLarge as exc:
+                return None, attempt, str(exc)
+            except RETRY_ERRORS as exc:
+                last_error = f"{type(exc).__name__}: {exc}".rstrip(": ") + f" (attempt {attempt})"
+            else:
+                text_head = response.content[:20_000].decode("utf-8", "replace")
+                if response.status not in RETRY_STATUSES or blocked_reason(response.status, text_head):
+                    return response, attempt, ""
+                last_error = f"HTTP {response.status} after {attempt} attempt(s)"
+                if attempt == self.settings.max_attempts:
+                    return response, attempt, last_error
+                retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._now())
+            if attempt < self.settings.max_attempts:
+                await self._sleep(backoff_delay_s(
+                    attempt, base_s=self.settings.backoff_base_s, max_s=self.settings.backoff_max_s,
+                    retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng))
+        return None, self.settings.max_attempts, last_error
+
+    async def _send(self, url: str, extra_headers: dict[str, str]) -> _Response:
+        cap = self.settings.max_body_bytes
+        async with self._client.stream("GET", url, headers=extra_headers) as response:
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > cap:
+                raise BodyTooLarge(f"body of {declared} bytes is over the {cap}-byte cap")
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():  # decoded, so the cap also stops compression bombs
+                size += len(chunk)
+                if size > cap:
+                    raise BodyTooLarge(f"body over the {cap}-byte cap")
+                chunks.append(chunk)
+            return _Response(response.status_code, response.headers, b"".join(chunks))
+
+    async def _fetch_robots(self, robots_url: str) -> tuple[int | None, str]:
+        response, _, _ = await self._request_with_retries(robots_url, {})
+        if response is None:
+            return None, ""
+        if response.status in REDIRECT_STATUSES:
+            return 404, ""  # a robots.txt that redirects away is treated as absent (RFC 9309 allows 5 hops; we keep it simple)
+        return response.status, decode_body(response.content, response.headers.get("content-type", ""))

@@ -1,0 +1,34 @@
+"""The typed end of every fetch: a scraper never sees an exception from the network, only one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"  # 304 against our cache: the body is the cached one
+    NOT_FOUND = "not_found"  # 404 / 410
+    BLOCKED = "blocked"  # challenge page or login wall: not the page we asked for
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    FAILED = "failed"  # retries exhausted, cap exceeded, bad redirect... `error` says which
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchResult:
+    url: str  # the URL asked for
+    outcome: Outcome
+    final_url: str = ""  # after same-site redirects
+    status: int | None = None
+    text: str = ""  # decoded body for OK / NOT_MODIFIED, the evidence for BLOCKED
+    content: bytes = b""
+    content_type: str = ""
+    attempts: int = 0
+    error: str = ""  # why it is not OK, in words a person can act on
+    fetched_at: str = ""  # ISO 8601 UTC
+    history: tuple[str, ...] = field(default_factory=tuple)  # redirect hops
+
+    @property
+    def has_body(self) -> bool:
+        return self.outcome in (Outcome.OK, Outcome.NOT_MODIFIED)

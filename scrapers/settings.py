@@ -1,0 +1,117 @@
+"""All settings of a run, with their defaults, in one place.
+
+Settings are frozen, keyword-only dataclasses so they can be passed through constructors, compared and saved
+with every run. The TOML file (`programme-scout.toml`) mirrors these sections; a missing key keeps its default
+and an unknown key is an error, so a typo in cron's config fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONTACT_URL = "https://github.com/programme-scout/programme-scout"
+
+DEFAULT_START_URLS: dict[str, tuple[str, ...]] = {
+    "studyportals": ("https://www.mastersportal.com/search/master/information-science?page=1",),
+    "topuniversities": ("https://www.topuniversities.com/programs/europe?page=[0]&pagerlimit=[25]",),
+    "masterstudies": ("https://www.masterstudies.com/Masters-Degree/Information-Science/",),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchSettings:
+    """How we talk to one portal: politeness, retries and limits."""
+
+    user_agent: str = f"programme-scout/0.1 (+{CONTACT_URL})"
+    per_host_concurrency: int = 2  # requests in flight per host
+    per_host_delay_s: float = 1.0  # minimum gap between request starts per host
+    http_timeout_s: float = 20.0  # connect/read/write/pool timeout of one request
+    max_attempts: int = 3  # tries per URL, the first included
+    backoff_base_s: float = 1.0  # first retry waits about this long, doubling after
+    backoff_max_s: float = 30.0  # no computed backoff waits longer
+    retry_after_cap_s: float = 120.0  # a server's Retry-After is honoured up to this
+    max_redirects: int = 5
+    max_body_bytes: int = 5_000_000
+    obey_robots: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishSettings:
+    """When a run may replace the last published one."""
+
+    drift_max_count_drop: float = 0.30  # a source losing more than this share of records is drift
+    drift_max_fill_drop_points: float = 25.0  # a field's fill rate falling more than this many points is drift
+    accept_drift: bool = False
+    keep_runs: int = 30  # run directories kept under data/runs
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """One run's settings; saved into the run history."""
+
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+    sources: tuple[str, ...] = tuple(DEFAULT_START_URLS)
+    start_urls: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_START_URLS))
+    data_dir: Path = Path("data")
+    mirror_dir: Path = Path("fixtures/mirror")
+    offline: bool = False
+    max_pages_per_source: int = 20_000  # a guard against a pagination loop on a live site
+    crawl_tasks: int = 64  # detail pages in flight overall; per-host limits still apply
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["data_dir"] = str(self.data_dir)
+        data["mirror_dir"] = str(self.mirror_dir)
+        data["start_urls"] = {k: list(v) for k, v in self.start_urls.items()}
+        data["sources"] = list(self.sources)
+        return data
+
+
+class SettingsError(ValueError):
+    """The config file or a flag holds something we cannot use."""
+
+
+def _build(cls: type, values: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown setting(s) in [{where}]: {', '.join(unknown)}")
+    return cls(**values)
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the TOML file, then flags (`overrides`, None meaning "not given")."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read config {path}: {exc}") from exc
+    fetch = _build(FetchSettings, raw.pop("fetch", {}), "fetch")
+    publish = _build(PublishSettings, raw.pop("publish", {}), "publish")
+    top: dict[str, Any] = dict(raw.pop("run", {}))
+    if raw:
+        raise SettingsError(f"unknown section(s) in config: {', '.join(sorted(raw))}")
+    if "start_urls" in top:
+        top["start_urls"] = {**DEFAULT_START_URLS, **{k: tuple(v) for k, v in top["start_urls"].items()}}
+    for key in ("data_dir", "mirror_dir"):
+        if key in top:
+            top[key] = Path(top[key])
+    if "sources" in top:
+        top["sources"] = tuple(top["sources"])
+    settings: Settings = _build(Settings, top, "run")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if "accept_drift" in given:
+        settings = dataclasses.replace(
+            settings, publish=dataclasses.replace(settings.publish, accept_drift=given.pop("accept_drift"))
+        )
+    settings = dataclasses.replace(settings, **given)
+    unknown_sources = sorted(set(settings.sources) - set(DEFAULT_START_URLS))
+    if unknown_sources:
+        raise SettingsError(f"unknown source(s): {', '.join(unknown_sources)}; known: {', '.join(DEFAULT_START_URLS)}")
+    return settings

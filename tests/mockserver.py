@@ -1,0 +1,200 @@
+"""A real HTTP server on 127.0.0.1 (port 0) with named behaviours, in the spirit of Scrapy's mockserver.
+
+Every request is logged server-side (path, start time, headers) and in-flight requests are counted, so tests
+assert what the server saw, not what the client believes it did.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+CHALLENGE_HTML = (
+    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    "<div id='cf-browser-verification'>Checking your browser before accessing.</div>"
+    "<script src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1'></script></body></html>"
+)
+
+
+@dataclass
+class Seen:
+    path: str
+    started: float
+    headers: dict[str, str]
+
+
+@dataclass
+class ServerLog:
+    requests: list[Seen] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def paths(self) -> list[str]:
+        return [s.path for s in self.requests]
+
+    def starts(self, prefix: str = "") -> list[float]:
+        return [s.started for s in self.requests if s.path.startswith(prefix)]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "MockServer"
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
+              content_type: str = "text/html; charset=utf-8") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        log = self.server.log
+        with log.lock:
+            log.requests.append(Seen(self.path, time.monotonic(), dict(self.headers)))
+            log.in_flight += 1
+            log.max_in_flight = max(log.max_in_flight, log.in_flight)
+        try:
+            self._behave()
+        finally:
+            with log.lock:
+                log.in_flight -= 1
+
+    def _behave(self) -> None:
+        parts = urlsplit(self.path)
+        q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        path = parts.path
+        log = self.server.log
+        if path == "/robots.txt":
+            rules = self.server.robots_txt
+            if rules is None:
+                return self._send(404, b"no robots")
+            return self._send(200, rules.encode(), content_type="text/plain")
+        if path == "/page":
+            time.sleep(float(q.get("delay", 0)))
+            return self._send(200, f"<html><title>page {q.get('id')}</title><h1>ok</h1></html>".encode())
+        if path == "/status":
+            return self._send(int(q["n"]), f"status {q['n']}".encode())
+        if path == "/flaky":  # `fail` times the status `n`, then 200
+            key = q.get("key", "flaky")
+            with log.lock:
+                log.counters[key] += 1
+                count = log.counters[key]
+            if count <= int(q.get("fail", 2)):
+                headers = {"Retry-After": q["retry_after"]} if "retry_after" in q else {}
+                return self._send(int(q.get("n", 503)), b"busy", headers)
+            return self._send(200, b"<html><h1>recovered</h1></html>")
+        if path == "/drop":  # reset once (or always), then serve
+            key = q.get("key", "drop")
+            with log.lock:
+                log.counters[key] += 1
+                count = log.counters[key]
+            if q.get("always") or count == 1:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
+            return self._send(200, b"<html><h1>after reset</h1></html>")
+        if path == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"<html><h1>cut")
+            self.close_connection = True
+            return
+        if path == "/delay":
+            time.sleep(float(q.get("s", 1)))
+            return self._send(200, b"<html>late</html>")
+        if path == "/big":
+            return self._send(200, b"x" * int(q["bytes"]))
+        if path == "/big-chunked":  # no Content-Length: the cap must stop the stream
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"y" * 65536
+            try:
+                for _ in range(int(q["chunks"])):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
+        if path == "/loop-a":
+            return self._send(302, b"", {"Location": "/loop-b"})
+        if path == "/loop-b":
+            return self._send(302, b"", {"Location": "/loop-a"})
+        if path == "/chain":  # /chain?n=3 -> ... -> /page
+            n = int(q.get("n", 1))
+            target = f"/chain?n={n - 1}" if n > 1 else "/page?id=end"
+            return self._send(301, b"", {"Location": target})
+        if path == "/offsite":
+            return self._send(302, b"", {"Location": "http://elsewhere.invalid/page"})
+        if path == "/challenge":
+            return self._send(int(q.get("n", 403)), CHALLENGE_HTML.encode(), {"cf-mitigated": "challenge"})
+        if path == "/latin1":
+            body = "<html><h1>Universität Münster — café</h1></html>".replace("—", "-").encode("iso-8859-1")
+            return self._send(200, body, content_type="text/html; charset=ISO-8859-1")
+        if path == "/latin1-meta":
+            body = '<html><head><meta charset="iso-8859-1"></head><h1>Université de Liège</h1></html>'
+            return self._send(200, body.encode("iso-8859-1"), content_type="text/html")
+        if path == "/etag":
+            tag = '"v1"'
+            if self.headers.get("If-None-Match") == tag:
+                return self._send(304, b"", {"ETag": tag})
+            return self._send(200, b"<html><h1>cached body</h1></html>", {"ETag": tag})
+        if path.startswith("/private/"):
+            return self._send(200, b"<html>should not be fetched</html>")
+        if self.server.mirror is not None:
+            return self._serve_mirror(parts)
+        return self._send(404, b"not found")
+
+    def _serve_mirror(self, parts: object) -> None:
+        from scrapers.replay import mirror_relpath
+
+        url = f"http://{self.server.mirror_host}{self.path}"
+        target = self.server.mirror / mirror_relpath(url)
+        if not target.is_file():
+            return self._send(404, b"not found")
+        return self._send(200, target.read_bytes())
+
+
+class MockServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, robots_txt: str | None = "User-agent: *\nDisallow: /private/\n",
+                 mirror: Path | None = None, mirror_host: str = "") -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.log = ServerLog()
+        self.robots_txt = robots_txt
+        self.mirror = mirror
+        self.mirror_host = mirror_host
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def __enter__(self) -> "MockServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
