@@ -1,0 +1,52 @@
+"""Masterstudies (Keystone): URL rules and selectors only. See shared/portals.md."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from scrapers.crawl import Listing
+from scrapers.html import add, first_text, label_key, parse_html, texts
+from scrapers.records import NotAProgrammePage
+
+name = "masterstudies"
+
+KEY_INFORMATION = {"campus location": "location", "languages": "languages", "study format": "mode",
+                   "duration": "duration", "pace": "pace", "tuition fees": "tuition",
+                   "application deadline": "deadline", "earliest start date": "start_dates"}
+
+
+def source_key(url: str) -> str:
+    return urlsplit(url).path
+
+
+def parse_listing(text: str, url: str) -> Listing:
+    """HTML listings (cards + rel=next) and the XML sitemap (every <loc>) both feed the crawl."""
+    tree = parse_html(text)
+    listing = Listing()
+    if text.lstrip().startswith("<?xml") or "<urlset" in text[:500]:
+        listing.detail_urls = [urljoin(url, n.text().strip()) for n in tree.css("loc") if n.text().strip()]
+        return listing.unique()
+    for link in tree.css("a.ProgramCard__link"):
+        if link.attributes.get("href"):
+            listing.detail_urls.append(urljoin(url, link.attributes["href"]))
+    for link in tree.css("a.Pagination__next, a[rel=next]"):
+        if link.attributes.get("href"):
+            listing.next_urls.append(urljoin(url, link.attributes["href"]))
+    return listing.unique()
+
+
+def parse_detail(text: str, url: str) -> dict[str, list[str]]:
+    tree = parse_html(text)
+    fields: dict[str, list[str]] = {}
+    title = first_text(tree, "h1.ProgramHeader__title")
+    if not title:
+        raise NotAProgrammePage("no programme title in .ProgramHeader (changed layout?)")
+    add(fields, "title", title)
+    add(fields, "degree", first_text(tree, ".ProgramHeader__degree"))
+    add(fields, "university", first_text(tree, ".ProgramHeader__school"))
+    for item in tree.css(".KeyInfo__item"):
+        label = label_key(first_text(item, "dt"))
+        if label in KEY_INFORMATION:
+            add(fields, KEY_INFORMATION[label], first_text(item, "dd"))  # "Request info" is dropped by add()
+    add(fields, "description", " ".join(texts(tree.css("#introduction p"))))
+    return fields

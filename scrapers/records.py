@@ -1,0 +1,58 @@
+"""What a scraper hands on: raw field strings per source page, or a report of why a page gave none."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class RawRecord:
+    """One programme page as the portal printed it. `fields` maps a field name to every string the page shows for
+    it, in the page's order of authority (a repeat that disagrees is the normaliser's business, not ours)."""
+
+    source: str
+    source_key: str
+    url: str
+    fetched_at: str
+    content_hash: str
+    fields: dict[str, list[str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RawRecord":
+        return cls(**data)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageReport:
+    """A page that yielded no record, and why: fetch outcome (blocked, not_found, ...) or `not_programme`."""
+
+    source: str
+    url: str
+    outcome: str
+    reason: str
+    kind: str = "detail"  # detail | listing
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CrawlResult:
+    source: str
+    records: list[RawRecord] = field(default_factory=list)
+    reports: list[PageReport] = field(default_factory=list)
+    listing_pages: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class NotAProgrammePage(Exception):
+    """The page parsed, but it is not a programme page (wall, challenge, changed layout)."""
+
+
+def content_hash(content: bytes) -> str:
+    return "sha256:" + hashlib.sha256(content).hexdigest()
