@@ -1,0 +1,37 @@
+"""normalise → link → merge: raw records of every portal in, canonical programmes out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from normalize.ids import assign_ids
+from normalize.link import LinkResult, LinkSettings, link_records
+from normalize.merge import merge_cluster
+from normalize.models import CanonicalRecord, SourceRecord
+from normalize.record import normalize_record
+from scrapers.records import RawRecord
+
+
+@dataclass
+class Reconciled:
+    source_records: list[SourceRecord]
+    programmes: list[CanonicalRecord]
+    link: LinkResult
+
+
+def reconcile(raw_records: Sequence[RawRecord], *, as_of: date, known_ids: Mapping[str, str] | None = None,
+              link_settings: LinkSettings = LinkSettings()) -> Reconciled:
+    records = [normalize_record(r, as_of=as_of) for r in raw_records]
+    return reconcile_records(records, known_ids=known_ids, link_settings=link_settings)
+
+
+def reconcile_records(records: Sequence[SourceRecord], *, known_ids: Mapping[str, str] | None = None,
+                      link_settings: LinkSettings = LinkSettings()) -> Reconciled:
+    link = link_records(records, link_settings)
+    by_ref = {r.ref: r for r in records}
+    ids = assign_ids(link.clusters, known_ids or {})
+    programmes = [merge_cluster(pid, [by_ref[ref] for ref in refs]) for pid, refs in zip(ids, link.clusters)]
+    programmes.sort(key=lambda p: p.programme_id)
+    return Reconciled(source_records=list(records), programmes=programmes, link=link)
