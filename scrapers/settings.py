@@ -77,10 +77,19 @@ class SettingsError(ValueError):
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - set(known))
+    """Unknown keys and values of the wrong type fail here, naming the section and key."""
+    defaults = cls()
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
     if unknown:
         raise SettingsError(f"unknown setting(s) in [{where}]: {', '.join(unknown)}")
+    for key, value in values.items():
+        expected = type(getattr(defaults, key))
+        if expected in (int, float, bool, str) and not (
+            isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+            or (expected is float and isinstance(value, int) and not isinstance(value, bool))
+        ):
+            raise SettingsError(f"[{where}] {key} must be {expected.__name__}, got {value!r}")
     return cls(**values)
 
 
@@ -95,6 +104,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     fetch = _build(FetchSettings, raw.pop("fetch", {}), "fetch")
     publish = _build(PublishSettings, raw.pop("publish", {}), "publish")
     top: dict[str, Any] = dict(raw.pop("run", {}))
+    top["fetch"], top["publish"] = fetch, publish
     if raw:
         raise SettingsError(f"unknown section(s) in config: {', '.join(sorted(raw))}")
     if "start_urls" in top:
@@ -105,6 +115,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     if "sources" in top:
         top["sources"] = tuple(top["sources"])
     settings: Settings = _build(Settings, top, "run")
+    if settings.fetch.per_host_concurrency < 1 or settings.fetch.max_attempts < 1:
+        raise SettingsError("[fetch] per_host_concurrency and max_attempts must be at least 1")
     given = {k: v for k, v in overrides.items() if v is not None}
     if "accept_drift" in given:
         settings = dataclasses.replace(
