@@ -29,15 +29,12 @@ def country_code(name: str) -> str | None:
     try:
         return pycountry.countries.lookup(name.strip()).alpha_2
     except LookupError:
+        pass
+    try:  # one unambiguous fuzzy hit ("Republic of Korea"), never a guess between several
         matches = pycountry.countries.search_fuzzy(name.strip()) if len(key) > 3 else []
-        return matches[0].alpha_2 if len(matches) == 1 else None
-
-
-def _safe_country(name: str) -> str | None:
-    try:
-        return country_code(name)
     except LookupError:
         return None
+    return matches[0].alpha_2 if len(matches) == 1 else None
 
 
 @memo
@@ -50,7 +47,7 @@ def parse_locations(raw: str) -> Parsed[tuple[Place, ...]]:
         parts = [p.strip() for p in piece.split(",") if p.strip()]
         if not parts:
             continue
-        country = _safe_country(parts[-1])
+        country = country_code(parts[-1])
         if country is None:
             return bad(f"unknown country {parts[-1]!r}")
         city = parts[0] if len(parts) > 1 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -24,18 +25,32 @@ def is_hidden(node: LexborNode) -> bool:
     return bool(classes & HIDDEN_CLASSES) or "hidden" in node.attributes or node.attributes.get("aria-hidden") == "true"
 
 
+SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript"})
+
+
+def _collect_text(node: LexborNode, out: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            out.append(child.text_content or "")
+        elif child.tag not in SKIPPED_TAGS and not is_hidden(child):
+            out.append(" ")
+            _collect_text(child, out)
+            out.append(" ")
+
+
 def visible_text(node: LexborNode | None) -> str:
-    """Text of a node without its hidden descendants (placeholders such as Studyportals' "Unknown")."""
+    """Text of a node without its hidden descendants (placeholders such as Studyportals' "Unknown"), scripts and
+    styles. One walk of the subtree: no copy of the HTML is parsed again."""
     if node is None or is_hidden(node):
         return ""
-    hidden = [n for n in node.css("*") if is_hidden(n)]
-    if not hidden:
-        return clean(node.text(separator=" "))
-    clone = LexborHTMLParser(node.html or "")
-    for n in clone.css("*"):
-        if is_hidden(n):
-            n.decompose()
-    return clean(clone.body.text(separator=" ") if clone.body else "")
+    out: list[str] = []
+    _collect_text(node, out)
+    return clean("".join(out))
+
+
+def hrefs(root: LexborHTMLParser | LexborNode, selector: str, base_url: str) -> list[str]:
+    """Absolute URLs of the links a selector finds (links without href skipped)."""
+    return [urljoin(base_url, href) for node in root.css(selector) if (href := node.attributes.get("href"))]
 
 
 def texts(nodes: Iterable[LexborNode]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from scrapers.crawl import Listing
-from scrapers.html import add, first_text, label_key, parse_html, texts
+from scrapers.html import add, first_text, hrefs, label_key, parse_html, texts
 from scrapers.records import NotAProgrammePage
 
 name = "masterstudies"
@@ -22,17 +22,9 @@ def source_key(url: str) -> str:
 def parse_listing(text: str, url: str) -> Listing:
     """HTML listings (cards + rel=next) and the XML sitemap (every <loc>) both feed the crawl."""
     tree = parse_html(text)
-    listing = Listing()
     if text.lstrip().startswith("<?xml") or "<urlset" in text[:500]:
-        listing.detail_urls = [urljoin(url, n.text().strip()) for n in tree.css("loc") if n.text().strip()]
-        return listing.unique()
-    for link in tree.css("a.ProgramCard__link"):
-        if link.attributes.get("href"):
-            listing.detail_urls.append(urljoin(url, link.attributes["href"]))
-    for link in tree.css("a.Pagination__next, a[rel=next]"):
-        if link.attributes.get("href"):
-            listing.next_urls.append(urljoin(url, link.attributes["href"]))
-    return listing.unique()
+        return Listing([urljoin(url, n.text().strip()) for n in tree.css("loc") if n.text().strip()]).unique()
+    return Listing(hrefs(tree, "a.ProgramCard__link", url), hrefs(tree, "a.Pagination__next, a[rel=next]", url)).unique()
 
 
 def parse_detail(text: str, url: str) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborNode
 
 from scrapers.crawl import Listing
-from scrapers.html import add, first_text, is_hidden, label_key, parse_html, texts, visible_text
+from scrapers.html import add, first_text, hrefs, is_hidden, label_key, parse_html, texts, visible_text
 from scrapers.records import NotAProgrammePage
 
 name = "studyportals"
@@ -32,13 +32,9 @@ def source_key(url: str) -> str:
 
 def parse_listing(text: str, url: str) -> Listing:
     """Links sit in embedded JSON in current listings, in <a href> in older ones: one pattern finds both."""
-    listing = Listing(detail_urls=[urljoin(url, m.group(0)) for m in _STUDY_LINK.finditer(text)])
-    tree = parse_html(text)
-    for node in tree.css("link[rel=next], a[rel=next], a.Pagination-link--next"):
-        href = node.attributes.get("href")
-        if href:
-            listing.next_urls.append(urljoin(url, href))
-    return listing.unique()
+    detail_urls = [urljoin(url, m.group(0)) for m in _STUDY_LINK.finditer(text)]
+    next_urls = hrefs(parse_html(text), "link[rel=next], a[rel=next], a.Pagination-link--next", url)
+    return Listing(detail_urls, next_urls).unique()
 
 
 def _fee(node: LexborNode, unit: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from scrapers.crawl import Listing
-from scrapers.html import add, first_text, label_key, parse_html, texts, visible_text
+from scrapers.html import add, first_text, hrefs, label_key, parse_html, texts, visible_text
 from scrapers.records import NotAProgrammePage
 
 name = "topuniversities"
@@ -26,14 +26,8 @@ def source_key(url: str) -> str:
 
 def parse_listing(text: str, url: str) -> Listing:
     tree = parse_html(text)
-    listing = Listing()
-    for link in tree.css("div.card .programeTitle a"):
-        if link.attributes.get("href"):
-            listing.detail_urls.append(urljoin(url, link.attributes["href"]))
-    for link in tree.css(".pager__item--next a, a[rel=next]"):
-        if link.attributes.get("href"):
-            listing.next_urls.append(urljoin(url, link.attributes["href"]))
-    return listing.unique()
+    return Listing(hrefs(tree, "div.card .programeTitle a", url),
+                   hrefs(tree, ".pager__item--next a, a[rel=next]", url)).unique()
 
 
 def _label(node: LexborNode | None) -> str:
