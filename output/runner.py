@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from normalize.models import VALUE_FIELDS, SourceRecord
 from normalize.reconcile import reconcile_records
 from normalize.record import normalize_record
@@ -49,13 +51,17 @@ def new_run_id(now: datetime, runs_dir: Path) -> str:
     return run_id
 
 
-async def crawl_all(settings: Settings, on_page: Callable[[str, str], None] | None = None) -> dict[str, CrawlResult]:
+async def crawl_all(settings: Settings, on_page: Callable[[str, str], None] | None = None,
+                    transport: httpx.AsyncBaseTransport | None = None) -> dict[str, CrawlResult]:
+    """`transport` is injected by tests and staging crawls (ResolveTransport); by default the network, or the
+    mirror when offline."""
     fetch_settings = settings.fetch
+    cache: ConditionalCache | None = None
     if settings.offline:  # replay has no delay: the mirror is our disk, not someone's server
         fetch_settings = dataclasses.replace(fetch_settings, per_host_delay_s=0.0, per_host_concurrency=16)
-        transport, cache = MirrorTransport(settings.mirror_dir), None
+        transport = transport or MirrorTransport(settings.mirror_dir)
     else:
-        transport, cache = None, ConditionalCache(settings.data_dir / "http_cache.sqlite")
+        cache = ConditionalCache(settings.data_dir / "http_cache.sqlite")
     async with Fetcher(fetch_settings, transport=transport, cache=cache) as fetcher:
         results = await asyncio.gather(*(
             crawl_source(PORTALS[s], fetcher, settings.start_urls[s], max_pages=settings.max_pages_per_source,
@@ -84,13 +90,38 @@ def source_failed(result: CrawlResult) -> str | None:
     return None
 
 
-def run(settings: Settings, *, on_page: Callable[[str, str], None] | None = None) -> tuple[int, dict[str, Any]]:
-    data_dir = settings.data_dir
-    with RunLock(data_dir):
-        return _run_locked(settings, on_page)
+def run(settings: Settings, *, on_page: Callable[[str, str], None] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None) -> tuple[int, dict[str, Any]]:
+    with RunLock(settings.data_dir):
+        recover(settings.data_dir)
+        return _run_locked(settings, on_page, transport)
 
 
-def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None) -> tuple[int, dict[str, Any]]:
+def recover(data_dir: Path) -> None:
+    """Finish what a killed run left. The history transaction is a run's commit point: a run killed after it
+    but before the `latest` swap is rolled forward here; a run killed before it left only a build directory,
+    which is removed. Runs under the lock, so no live run is touched."""
+    runs_dir = data_dir / "runs"
+    if runs_dir.is_dir():
+        for leftover in runs_dir.glob(".*.tmp"):
+            shutil.rmtree(leftover, ignore_errors=True)
+    if not (data_dir / "history.sqlite").exists():
+        return
+    history = History(data_dir / "history.sqlite")
+    try:
+        published = history.published_runs()
+    finally:
+        history.close()
+    if published and (runs_dir / published[-1]).is_dir():
+        latest = data_dir / "latest"
+        if not latest.is_symlink() or latest.resolve() != (runs_dir / published[-1]).resolve():
+            log.warning("rolling data/latest forward to %s, committed by a run that was stopped before publishing",
+                        published[-1])
+            swap_latest(data_dir, runs_dir / published[-1])
+
+
+def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None,
+                transport: httpx.AsyncBaseTransport | None) -> tuple[int, dict[str, Any]]:
     data_dir, runs_dir = settings.data_dir, settings.data_dir / "runs"
     runs_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
@@ -104,7 +135,7 @@ def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None) 
     history = History(data_dir / "history.sqlite")
     try:
         log.info("run %s started: sources %s, offline=%s", run_id, ",".join(settings.sources), settings.offline)
-        crawled = asyncio.run(crawl_all(settings, on_page))
+        crawled = asyncio.run(crawl_all(settings, on_page, transport))
         as_of = started.date()
         latest = data_dir / "latest"
         previous_runs = history.published_runs()

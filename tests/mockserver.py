@@ -23,6 +23,18 @@ CHALLENGE_HTML = (
 )
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What a mirror path answers first: `times` faults then the page, or the fault for ever (`always`)."""
+
+    kind: str  # status | reset | slow | truncated | challenge
+    times: int = 1
+    status: int = 503
+    retry_after: int | None = None
+    seconds: float = 0.0
+    always: bool = False
+
+
 @dataclass
 class Seen:
     path: str
@@ -36,13 +48,16 @@ class ServerLog:
     counters: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     in_flight: int = 0
     max_in_flight: int = 0
+    per_host_in_flight: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    per_host_max_in_flight: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def paths(self) -> list[str]:
         return [s.path for s in self.requests]
 
-    def starts(self, prefix: str = "") -> list[float]:
-        return [s.started for s in self.requests if s.path.startswith(prefix)]
+    def starts(self, prefix: str = "", host: str | None = None) -> list[float]:
+        return [s.started for s in self.requests if s.path.startswith(prefix)
+                and (host is None or (s.headers.get("Host") or "").split(":")[0] == host)]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -66,6 +81,9 @@ class Handler(BaseHTTPRequestHandler):
         log = self.server.log
         with log.lock:
             log.requests.append(Seen(self.path, time.monotonic(), dict(self.headers)))
+            host = (self.headers.get("Host") or "").split(":")[0]
+            log.per_host_in_flight[host] += 1
+            log.per_host_max_in_flight[host] = max(log.per_host_max_in_flight[host], log.per_host_in_flight[host])
             log.in_flight += 1
             log.max_in_flight = max(log.max_in_flight, log.in_flight)
         try:
@@ -73,13 +91,14 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with log.lock:
                 log.in_flight -= 1
+                log.per_host_in_flight[(self.headers.get("Host") or "").split(":")[0]] -= 1
 
     def _behave(self) -> None:
         parts = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path
         log = self.server.log
-        if path == "/robots.txt":
+        if path == "/robots.txt" and self.server.mirror is None:
             rules = self.server.robots_txt
             if rules is None:
                 return self._send(404, b"no robots")
@@ -166,25 +185,72 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(404, b"not found")
 
     def _serve_mirror(self, parts: object) -> None:
+        """Serve the recorded mirror for whichever portal the Host header names, after the fault schedule."""
         from scrapers.replay import mirror_relpath
 
-        url = f"http://{self.server.mirror_host}{self.path}"
-        target = self.server.mirror / mirror_relpath(url)
+        host = (self.headers.get("Host") or self.server.mirror_host).split(":")[0]
+        url = f"http://{host}{self.path}"
+        try:
+            rel = mirror_relpath(url)
+        except ValueError:
+            return self._send(400, b"bad path")
+        fault = self.server.faults.get(rel) if self.server.faults else None
+        if fault is not None:
+            log = self.server.log
+            with log.lock:
+                log.counters["fault:" + rel] += 1
+                count = log.counters["fault:" + rel]
+            if fault.always or count <= fault.times:
+                return self._inject(fault)
+        target = self.server.mirror / rel
         if not target.is_file():
             return self._send(404, b"not found")
-        return self._send(200, target.read_bytes())
+        status = self.server.mirror_status.get(rel, 200)
+        return self._send(status, target.read_bytes())
+
+    def _inject(self, fault: "Fault") -> None:
+        if fault.kind == "status":
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            return self._send(fault.status, b"busy", headers)
+        if fault.kind == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return None
+        if fault.kind == "slow":
+            time.sleep(fault.seconds)
+            return self._send(200, b"<html>too late</html>")
+        if fault.kind == "truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><h1>cut short")
+            self.close_connection = True
+            return None
+        if fault.kind == "challenge":
+            return self._send(403, CHALLENGE_HTML.encode(), {"cf-mitigated": "challenge"})
+        raise ValueError(fault.kind)
 
 
 class MockServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, robots_txt: str | None = "User-agent: *\nDisallow: /private/\n",
-                 mirror: Path | None = None, mirror_host: str = "") -> None:
+                 mirror: Path | None = None, mirror_host: str = "", faults: dict[str, Fault] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.log = ServerLog()
         self.robots_txt = robots_txt
         self.mirror = mirror
         self.mirror_host = mirror_host
+        self.faults = faults or {}
+        self.mirror_status: dict[str, int] = {}
+        if mirror is not None:
+            import json
+
+            responses = mirror / "_responses.json"
+            if responses.exists():
+                self.mirror_status = {k: v.get("status", 200) for k, v in json.loads(responses.read_text()).items()}
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
