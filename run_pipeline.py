@@ -31,7 +31,7 @@ def setup_logging() -> bool:
     logger = logging.getLogger("programme_scout")
     logger.setLevel(logging.INFO)
     logger.handlers.clear()
-    interactive = sys.stderr.isatty()
+    interactive = sys.stdout.isatty()  # cron: stdout is a file or a pipe
     if interactive:
         from rich.logging import RichHandler
 

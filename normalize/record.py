@@ -88,7 +88,7 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
     out["ects"] = b.one("ects", [c[0] for c in credits if c[0]])
     out["credits_other"] = b.one("credits_other", [c[1] for c in credits if c[1]])
     description = " ".join(raw.fields.get("description", []))
-    if out["ects"] is None and description:
+    if out["ects"] is None and "ECTS" in description.upper():
         stated = {int(a or b_) for a, b_ in _PROGRAMME_ECTS.findall(description)}
         if len(stated) == 1:  # the programme's own size stated in its text; module credits never match
             out["ects"] = stated.pop()
@@ -156,7 +156,9 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
     if description and out["university"]:
         out["partner_universities"] = list(partner_universities(description, out["university"]))
 
-    return SourceRecord(
+    # Every value above comes typed from a parser, so pydantic's validation would only repeat the work on the
+    # hottest path of a large run; a test checks that these records validate unchanged.
+    return SourceRecord.model_construct(
         source=raw.source, source_key=raw.source_key, url=raw.url, fetched_at=raw.fetched_at,
         content_hash=raw.content_hash, description=description or None,
         flags=b.flags, conflicts=b.conflicts, notes=b.notes,

@@ -176,3 +176,15 @@ def test_whole_mirror_reaches_the_labelled_truth():
     reviewed = {frozenset((labels[p.left], labels[p.right])) for p in result.link.review}
     assert frozenset({"kcl-digital-humanities-ma", "kcl-digital-humanities-msc"}) in reviewed
     assert frozenset({"kul-information-management-leuven", "kul-information-management-brussels"}) in reviewed
+
+
+def test_records_built_without_validation_validate_unchanged():
+    """normalize_record and merge_cluster skip pydantic's validation for speed: prove nothing is lost by it."""
+    from normalize.models import CanonicalRecord
+
+    raw = [r for source in ("studyportals", "topuniversities", "masterstudies") for r in crawl(source).records]
+    result = reconcile(raw, as_of=AS_OF)
+    for record in result.source_records:
+        assert SourceRecord.model_validate(record.model_dump()) == record
+    for programme in result.programmes:
+        assert CanonicalRecord.model_validate(programme.model_dump()) == programme
