@@ -47,6 +47,7 @@ class _Builder:
 
     def one(self, field: str, values: list[Any], show: Callable[[Any], Any] = lambda v: v) -> Any:
         """The page's value; a repeat that disagrees becomes a within-source conflict, the first value winning."""
+        values = list(dict.fromkeys(values))  # repeats that agree collapse, whatever produced them
         if not values:
             return None
         if len(values) > 1:

@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -188,6 +189,10 @@ def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None,
             "records": {s: st["records"] for s, st in stats.items()}, "fill_rates": {s: st["fill_rates"] for s, st in stats.items()},
             "programmes": len(rows), "conflicts": sum(len(p.conflicts) for p in reconciled.programmes),
             "review_pairs": len(reconciled.link.review), "changes_summary": render_summary(diff),
+            "conflicts_by_field": dict(Counter(c.field for p in reconciled.programmes for c in p.conflicts).most_common()),
+            "review": [{"left": p.left, "right": p.right, "score": p.score, "reasons": "; ".join(p.reasons),
+                        "left_title": titles.get(p.left, ""), "right_title": titles.get(p.right, "")}
+                       for p in reconciled.link.review],
             "errors": [r.to_dict() for res in crawled.values() for r in res.reports],
             "drift": drift, "stale_sources": stale_sources,
         }

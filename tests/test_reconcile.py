@@ -105,6 +105,14 @@ def test_within_page_repeats_that_disagree_become_a_conflict():
     assert [c.field for c in record.conflicts] == ["degree"] and record.degree == "MSc"
 
 
+def test_agreeing_values_from_different_strings_are_no_conflict():
+    raw = RawRecord(source="studyportals", source_key="1", url="u", fetched_at="", content_hash="",
+                    fields={"title": ["X"], "duration": ["12 months", "12 months full-time / 24 months part-time"]})
+    record = normalize_record(raw, as_of=AS_OF)
+    assert (record.duration_months, record.duration_months_part_time) == (12, 24)
+    assert record.conflicts == []
+
+
 def test_flags_carry_over_to_the_canonical_record():
     raw = RawRecord(source="studyportals", source_key="9", url="https://s/9", fetched_at="", content_hash="",
                     fields={"title": ["X"], "deadline": ["12 months"], "test_score:IELTS": ["75"]})
