@@ -1,7 +1,8 @@
 """Merge: one canonical record per cluster, every field with its provenance, every disagreement a conflict.
 
 Rules, per field:
-- values that agree once normalised (compared accent- and case-folded) merge silently;
+- values that agree once normalised (compared accent- and case-folded; titles and universities as linking
+  normalises them) merge silently;
 - a value beats a missing one;
 - real disagreements go to the first source in `SOURCE_PRIORITY` (or the field's own order in
   `FIELD_PRIORITY`) and are recorded as a conflict naming every source's value, the chosen one and the rule;
@@ -13,11 +14,13 @@ Rules, per field:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from normalize.models import CanonicalRecord, Conflict, ConflictValue, SourceRecord
+from normalize.models import CANONICAL_FIELDS_SET, CanonicalRecord, Conflict, ConflictValue, SourceRecord
+from normalize.link import normalize_title
 from normalize.parsed import squash
+from normalize.places import university_key
 
 SOURCE_PRIORITY: tuple[str, ...] = ("studyportals", "topuniversities", "masterstudies")
 # Studyportals keeps fees in their original currency per audience and dates as machine-readable attributes;
@@ -39,80 +42,145 @@ def _same(value: Any) -> Any:
     return squash(value) if isinstance(value, str) else value
 
 
+# How values of a field are compared: titles and universities as linking normalises them, so "MSc Data Science"
+# and "Data Science", or "ETH Zurich - Swiss Federal Institute of Technology" and "ETH Zurich", agree.
+COMPARE: dict[str, Callable[[Any], Any]] = {"title": normalize_title, "university": university_key}
+
+
 def _priority(field: str) -> tuple[str, ...]:
     return FIELD_PRIORITY.get(field, SOURCE_PRIORITY)
-
-
-def _rank(source: str, field: str) -> int:
-    order = _priority(field)
-    return order.index(source) if source in order else len(order)
 
 
 def _rule(field: str) -> str:
     return "source priority: " + " > ".join(_priority(field))
 
 
-def merge_field(field: str, records: Sequence[SourceRecord]) -> tuple[Any, list[str], Conflict | None]:
+class _Cluster:
+    """A cluster's records sorted once per distinct priority order (not once per field)."""
+
+    def __init__(self, records: Sequence[SourceRecord]) -> None:
+        self.records = records
+        self._sorted: dict[tuple[str, ...], list[SourceRecord]] = {}
+
+    def ordered(self, field: str) -> list[SourceRecord]:
+        order = _priority(field)
+        if order not in self._sorted:
+            rank = {source: i for i, source in enumerate(order)}
+            self._sorted[order] = sorted(self.records, key=lambda r: (rank.get(r.source, len(order)), r.source_key))
+        return self._sorted[order]
+
+
+def merge_field(field: str, cluster: _Cluster) -> tuple[Any, list[str], Conflict | None]:
     """(chosen value, sources that gave it, conflict or None)."""
-    given = sorted(((r.source, getattr(r, field)) for r in records if getattr(r, field) is not None),
-                   key=lambda sv: _rank(sv[0], field))
+    given = [(r.source, v) for r in cluster.ordered(field) if (v := r.__dict__[field]) is not None]
     if not given:
         return None, [], None
     chosen = given[0][1]
-    provenance = [s for s, v in given if _same(v) == _same(chosen)]
-    if len({_same(v) for _, v in given}) == 1:
-        return chosen, provenance, None
+    if len(given) == 1:
+        return chosen, _sources((given[0][0],)), None
+    same = COMPARE.get(field, _same)
+    key = same(chosen)
+    provenance = [s for s, v in given if same(v) == key]
+    if len(provenance) == len(given):
+        return chosen, _sources(tuple(provenance)), None
     conflict = Conflict(field=field, chosen=chosen, rule=_rule(field),
                         values=tuple(ConflictValue(source=s, value=v) for s, v in given))
-    return chosen, provenance, conflict
+    return chosen, _sources(tuple(provenance)), conflict
 
 
-def _union(field: str, records: Sequence[SourceRecord]) -> tuple[list[Any], list[str]]:
-    ordered = sorted(records, key=lambda r: _rank(r.source, field))
+_SHARED_SOURCES: dict[tuple[str, ...], list[str]] = {}
+
+
+def _sources(names: tuple[str, ...]) -> list[str]:
+    """One list object per combination of sources, shared by every field and record that has it: a million
+    programmes would otherwise hold tens of millions of identical small lists. Never mutated after merging."""
+    shared = _SHARED_SOURCES.get(names)
+    if shared is None:
+        shared = _SHARED_SOURCES[names] = list(names)
+    return shared
+
+
+def _union(field: str, cluster: _Cluster) -> tuple[list[Any], list[str]]:
     seen: dict[Any, Any] = {}
-    for record in ordered:
-        for value in getattr(record, field):
-            seen.setdefault(_same(value), value)
-    values = list(seen.values())
+    sources = []
+    for record in cluster.ordered(field):
+        values = record.__dict__[field]
+        if values:
+            sources.append(record.source)
+            for value in values:
+                seen.setdefault(_same(value), value)
+    union = list(seen.values())
     if field in ("start_months", "start_dates"):
-        values.sort()
-    return values, [r.source for r in ordered if getattr(r, field)]
+        union.sort()
+    return union, _sources(tuple(sources))
+
+
+# Every field of a canonical record given explicitly: model_construct then computes no defaults.
+_EMPTY: dict[str, Any] = {name: None for name in SCALAR_FIELDS} | {"stale": False, "last_seen_run": None}
 
 
 def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> CanonicalRecord:
-    records = sorted(records, key=lambda r: (_rank(r.source, "title"), r.source_key))
-    values: dict[str, Any] = {}
+    if len(records) == 1:
+        return _single(programme_id, records[0])
+    cluster = _Cluster(records)
+    values: dict[str, Any] = dict(_EMPTY)
     provenance: dict[str, list[str]] = {}
-    conflicts: list[Conflict] = [c for r in records for c in r.conflicts]  # within-page ones carry over
+    conflicts: list[Conflict] = [c for r in cluster.ordered("title") for c in r.conflicts]  # within-page ones carry over
     for field in SCALAR_FIELDS:
-        chosen, sources, conflict = merge_field(field, records)
+        chosen, sources, conflict = merge_field(field, cluster)
         if chosen is not None:
             values[field], provenance[field] = chosen, sources
         if conflict is not None:
             conflicts.append(conflict)
-    for field in UNION_FIELDS:
-        union, sources = _union(field, records)
-        if union:
-            values[field], provenance[field] = union, sources
+    for field in sorted(UNION_FIELDS):
+        values[field], sources = _union(field, cluster)
+        if values[field]:
+            provenance[field] = sources
     scores: dict[str, Any] = {}
-    for record in sorted(records, key=lambda r: _rank(r.source, "other_scores"), reverse=True):
+    for record in reversed(cluster.ordered("other_scores")):
         scores.update(record.other_scores)  # highest priority written last
-    if scores:
-        values["other_scores"] = dict(sorted(scores.items()))
-    if values.get("tuition_all_amount") is not None and values.get("tuition_international_amount") is None \
-            and values.get("tuition_eu_eea_amount") is None:
+    values["other_scores"] = dict(sorted(scores.items()))
+    if values["tuition_all_amount"] is not None and values["tuition_international_amount"] is None \
+            and values["tuition_eu_eea_amount"] is None:
         for audience in ("international", "eu_eea"):
             for part in ("amount", "currency", "period"):
-                if values.get(f"tuition_all_{part}") is not None:
+                if values[f"tuition_all_{part}"] is not None:
                     values[f"tuition_{audience}_{part}"] = values[f"tuition_all_{part}"]
                     provenance[f"tuition_{audience}_{part}"] = provenance[f"tuition_all_{part}"]
+    titled = cluster.ordered("title")
     return CanonicalRecord.model_construct(  # merged from validated-shape records; a test checks it validates
+        CANONICAL_FIELDS_SET,
         programme_id=programme_id,
         sources=sorted({r.source for r in records}),
         source_keys=sorted(r.ref for r in records),
         source_urls=sorted(r.url for r in records),
         provenance=dict(sorted(provenance.items())),
         conflicts=conflicts,
-        flags=[f for r in records for f in r.flags],
+        flags=[f for r in titled for f in r.flags],
         **values,
     )
+
+
+def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
+    """A programme seen on one portal: its values as they are, each with that portal as provenance. Same result
+    as the general path (a test compares them), without the per-field comparisons."""
+    own = record.__dict__
+    source = _sources((record.source,))
+    values: dict[str, Any] = {name: own[name] for name in SCALAR_FIELDS}
+    provenance = {name: source for name in SCALAR_FIELDS if own[name] is not None}
+    for name in UNION_FIELDS:
+        values[name] = list(own[name])
+        if own[name]:
+            provenance[name] = source
+    values["other_scores"] = dict(sorted(own["other_scores"].items()))
+    if values["tuition_all_amount"] is not None and values["tuition_international_amount"] is None \
+            and values["tuition_eu_eea_amount"] is None:
+        for audience in ("international", "eu_eea"):
+            for part in ("amount", "currency", "period"):
+                if values[f"tuition_all_{part}"] is not None:
+                    values[f"tuition_{audience}_{part}"] = values[f"tuition_all_{part}"]
+                    provenance[f"tuition_{audience}_{part}"] = source
+    return CanonicalRecord.model_construct(
+        CANONICAL_FIELDS_SET, programme_id=programme_id, sources=[record.source], source_keys=[record.ref],
+        source_urls=[record.url], provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts),
+        flags=list(record.flags), stale=False, last_seen_run=None, **values)

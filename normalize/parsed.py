@@ -35,6 +35,7 @@ def bad(problem: str) -> Parsed:
     return Parsed(problem=problem)
 
 
+@memo
 def squash(text: str) -> str:
     """Lower-case, accents folded, whitespace collapsed: how we compare words, not how we show them."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

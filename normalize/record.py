@@ -10,7 +10,7 @@ from typing import Any
 from normalize.categories import degree_in_title, parse_credits, parse_degree, parse_level, parse_mode, parse_pace
 from normalize.dates import deadline_problem, parse_date, parse_start
 from normalize.durations import parse_duration
-from normalize.models import Conflict, ConflictValue, Flag, SourceRecord
+from normalize.models import SOURCE_FIELDS_SET, VALUE_FIELDS, Conflict, ConflictValue, Flag, SourceRecord
 from normalize.money import parse_living_costs, parse_money
 from normalize.parsed import Parsed
 from normalize.places import EU_EEA, clean_university, parse_languages, parse_locations, partner_universities
@@ -34,8 +34,11 @@ class _Builder:
 
     def values(self, field: str, raw_name: str, parser: Callable[[str], Parsed]) -> list[Any]:
         """Every raw string of a field parsed; misfits flagged, placeholders noted; distinct values in page order."""
+        texts = self.raw.fields.get(raw_name)
+        if not texts:
+            return []
         out: list[Any] = []
-        for text in self.raw.fields.get(raw_name, []):
+        for text in texts:
             parsed = parser(text)
             if parsed.problem:
                 self.flag(field, text, parsed.problem)
@@ -47,9 +50,9 @@ class _Builder:
 
     def one(self, field: str, values: list[Any], show: Callable[[Any], Any] = lambda v: v) -> Any:
         """The page's value; a repeat that disagrees becomes a within-source conflict, the first value winning."""
+        if len(values) < 2:
+            return values[0] if values else None
         values = list(dict.fromkeys(values))  # repeats that agree collapse, whatever produced them
-        if not values:
-            return None
         if len(values) > 1:
             self.conflicts.append(Conflict(
                 field=field, chosen=show(values[0]), rule=WITHIN_PAGE_RULE,
@@ -64,7 +67,7 @@ def _title(raw: str) -> Parsed[str]:
 def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
     """`as_of` (the run's date) is passed in, never read from a clock, so a record normalises the same way forever."""
     b = _Builder(raw)
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"campuses": [], "partner_universities": []}
     out["title"] = b.one("title", b.values("title", "title", _title))
     out["university"] = b.one("university", b.values("university", "university", lambda s: Parsed(clean_university(s))))
 
@@ -159,9 +162,15 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
 
     # Every value above comes typed from a parser, so pydantic's validation would only repeat the work on the
     # hottest path of a large run; a test checks that these records validate unchanged.
+    values = dict(_EMPTY)  # every field given: model_construct then computes no defaults
+    values.update((k, v) for k, v in out.items() if v is not None)
     return SourceRecord.model_construct(
+        SOURCE_FIELDS_SET,
         source=raw.source, source_key=raw.source_key, url=raw.url, fetched_at=raw.fetched_at,
         content_hash=raw.content_hash, description=description or None,
-        flags=b.flags, conflicts=b.conflicts, notes=b.notes,
-        **{k: v for k, v in out.items() if v is not None},
+        flags=b.flags, conflicts=b.conflicts, notes=b.notes, **values,
     )
+
+
+_LIST_FIELDS = frozenset({"partner_universities", "campuses", "languages", "start_months", "start_dates"})
+_EMPTY: dict[str, Any] = {name: None for name in VALUE_FIELDS if name not in _LIST_FIELDS | {"other_scores"}}

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RawRecord:
     """One programme page as the portal printed it. `fields` maps a field name to every string the page shows for
     it, in the page's order of authority (a repeat that disagrees is the normaliser's business, not ours)."""

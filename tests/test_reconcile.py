@@ -91,7 +91,10 @@ def test_merge_agreement_missing_and_conflict_with_priority():
     assert merged.city == "Zurich"  # agree once accents are folded: no conflict
     assert merged.ects == 60 and merged.provenance["ects"] == ["topuniversities"]  # a value beats a missing one
     conflicts = {c.field: c for c in merged.conflicts}
-    assert set(conflicts) == {"title", "tuition_international_amount"}
+    assert set(conflicts) == {"tuition_international_amount"}  # the titles agree once normalised
+    assert merged.title == "Data Science" and merged.provenance["title"] == ["studyportals", "topuniversities"]
+    other = merge_cluster("p2", [sp, tu.model_copy(update={"title": "MSc Data Management"})])
+    assert [c.field for c in other.conflicts if c.field == "title"] == ["title"]
     fee = conflicts["tuition_international_amount"]
     assert fee.chosen == Decimal(18000) and fee.rule.startswith("source priority: studyportals")
     assert {(v.source, v.value) for v in fee.values} == {("studyportals", Decimal(18000)), ("topuniversities", Decimal(19000))}
@@ -196,3 +199,57 @@ def test_records_built_without_validation_validate_unchanged():
         assert SourceRecord.model_validate(record.model_dump()) == record
     for programme in result.programmes:
         assert CanonicalRecord.model_validate(programme.model_dump()) == programme
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Cognitive Engineering", "Creative Engineering", False),  # one subject word differs: another field
+    ("Global Technology", "Regional Technology", False),
+    ("Data Sciense", "MSc Data Science", True),  # a typo is still the same word
+    ("Supply Chain Management", "MSc in Supply-Chain Management (Tilburg)", True),
+    ("Finance and Economics", "Economics & Finance", True),  # word order and '&'
+])
+def test_title_similarity_weighs_words(a, b, same):
+    base = dict(degree="MSc", level="master", university="Tilburg University", country="NL", city="Tilburg")
+    pair = score_pair(rec("studyportals", "1", title=a, **base), rec("masterstudies", "2", title=b, **base), SETTINGS)
+    assert (pair.score >= SETTINGS.match_threshold) == same, pair
+
+
+def test_blocking_keeps_pairs_inside_small_blocks():
+    """Forty programmes at one university on two portals: only same-title-word pairs are scored, not 40 × 40."""
+    from normalize.link import candidate_pairs, features
+
+    heads = ["Data", "Marine", "Urban", "Public", "Digital", "Energy", "Social", "Human"]
+    tails = ["Science", "Policy", "Design", "Law", "Systems"]
+    titles = [f"{h} {t}" for h in heads for t in tails]
+    records = [rec(source, f"{source}{i}", title=t, university="Ghent University", country="BE")
+               for source in ("studyportals", "masterstudies") for i, t in enumerate(titles)]
+    pairs = list(candidate_pairs([features(r) for r in records]))
+    assert len({(a.ref, b.ref) for a, b in pairs}) == len(pairs)  # each pair once across rules
+    # same first word (8 heads × 5 × 5) or same last word (5 tails × 8 × 8), the 40 exact pairs counted once
+    assert len(pairs) == 8 * 25 + 5 * 64 - 40
+    assert all(a.source != b.source for a, b in pairs)
+
+
+def test_constructed_records_report_every_field_as_set():
+    """Records share one fields-set (memory); it must hold exactly the model's fields, all given explicitly."""
+    from normalize.models import CANONICAL_FIELDS_SET, SOURCE_FIELDS_SET, CanonicalRecord
+
+    raw = RawRecord(source="studyportals", source_key="1", url="u", fetched_at="", content_hash="", fields={"title": ["X"]})
+    record = normalize_record(raw, as_of=AS_OF)
+    merged = merge_cluster("p", [record])
+    assert record.model_fields_set == SOURCE_FIELDS_SET == set(SourceRecord.model_fields) == set(record.__dict__)
+    assert merged.model_fields_set == CANONICAL_FIELDS_SET == set(CanonicalRecord.model_fields) == set(merged.__dict__)
+    merged.stale = True  # setting a field keeps the shared set unchanged
+    assert CANONICAL_FIELDS_SET == set(CanonicalRecord.model_fields)
+
+
+def test_single_record_fast_path_equals_the_general_merge():
+    from normalize import merge
+
+    raw = [r for source in ("studyportals", "topuniversities", "masterstudies") for r in crawl(source).records]
+    for record in (normalize_record(r, as_of=AS_OF) for r in raw):
+        fast = merge.merge_cluster("p", [record])
+        general = merge.merge_cluster("p", [record, record.model_copy(update={"source": "elsewhere"})])
+        assert fast.model_dump(exclude={"sources", "source_keys", "source_urls", "provenance", "conflicts", "flags"}) == \
+            general.model_dump(exclude={"sources", "source_keys", "source_urls", "provenance", "conflicts", "flags"})
+        assert fast.provenance == {f: [s for s in sources if s == record.source] for f, sources in general.provenance.items()}

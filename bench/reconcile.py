@@ -1,0 +1,139 @@
+"""Reconcile benchmark: normalise + link + merge at 10^4, 10^5, 10^6 generated records, time and peak memory,
+growth per decade, pairwise precision/recall/F1 against the generator's truth; splink 5 (DuckDB) beside it at
+10^4 and 10^5 on the same records. Each size runs in its own process so peak RSS belongs to that size."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure_ours(n: int) -> dict:
+    from bench.generate import stream
+    from normalize.evaluate import pair_scores, truth_pairs
+    from normalize.ids import assign_ids
+    from normalize.link import link_records
+    from normalize.merge import merge_cluster
+    from normalize.reconcile import paused_gc
+    from normalize.record import normalize_record
+
+    start = time.perf_counter()
+    generated = sum(1 for _ in stream(n, {}))
+    generate_s = time.perf_counter() - start
+    truth: dict[str, str] = {}
+    as_of = date(2026, 11, 24)
+    with paused_gc():
+        t0 = time.perf_counter()
+        records = [normalize_record(r, as_of=as_of) for r in stream(n, truth)]
+        t1 = time.perf_counter()
+        link = link_records(records)
+        t2 = time.perf_counter()
+        by_ref = {r.ref: r for r in records}
+        del records  # source records are let go as their programme is merged, as a streaming writer would
+        ids = assign_ids(link.clusters, {})
+        programmes = [merge_cluster(pid, [by_ref.pop(ref) for ref in refs]) for pid, refs in zip(ids, link.clusters)]
+        t3 = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    scores = pair_scores(link.clusters, truth_pairs(truth))
+    return {"records": generated, "programmes": len(programmes), "generate_s": generate_s,
+            "normalise_s": t1 - t0 - generate_s, "link_s": t2 - t1, "merge_s": t3 - t2,
+            "total_s": t3 - t0 - generate_s, "peak_rss_mb": peak_mb,
+            "precision": scores["precision"], "recall": scores["recall"], "f1": scores["f1"]}
+
+
+def measure_splink(n: int) -> dict:
+    """splink 5 on DuckDB, linking the same normalised records: blocking and comparisons chosen to be fair to it
+    (university + title blocks, Jaro-Winkler on titles, exact degree/duration/city), EM-trained, then clustered."""
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from bench.generate import stream
+    from normalize.evaluate import pair_scores, truth_pairs
+    from normalize.link import features
+    from normalize.record import normalize_record
+
+    truth: dict[str, str] = {}
+    records = [normalize_record(r, as_of=date(2026, 11, 24)) for r in stream(n, truth)]
+    rows = []
+    for r in records:
+        f = features(r)
+        rows.append({"unique_id": r.ref, "source_dataset": r.source, "title": f.title,
+                     "first_word": f.words[0] if f.words else None, "last_word": f.words[-1] if f.words else None,
+                     "university": f.university, "country": f.country, "degree": r.degree,
+                     "duration": r.duration_months, "city": (r.city or "").lower() or None})
+    start = time.perf_counter()
+    api = DuckDBAPI()
+    tables = [api.register(pa.Table.from_pylist([row for row in rows if row["source_dataset"] == s]), table_name=s)
+              for s in ("studyportals", "topuniversities", "masterstudies")]
+    settings = SettingsCreator(
+        link_type="link_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("university", "country", "title"), block_on("university", "country", "first_word"),
+            block_on("university", "country", "last_word")],
+        comparisons=[cl.JaroWinklerAtThresholds("title", [0.95, 0.88]), cl.ExactMatch("degree"),
+                     cl.ExactMatch("duration"), cl.ExactMatch("city")],
+    )
+    linker = Linker(tables, settings)
+    # the usual splink recipe: prior from a deterministic rule, u by sampling, m by EM in two passes so every
+    # comparison is trained outside its own blocking rule
+    linker.training.estimate_probability_two_random_records_match([block_on("university", "country", "title")], recall=0.9)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("university", "title"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("university", "duration", "degree"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.5)
+    table = clusters.as_duckdbpyrelation().fetchall()
+    columns = [c for c in clusters.as_duckdbpyrelation().columns]
+    elapsed = time.perf_counter() - start
+    groups: dict[str, list[str]] = {}
+    cid, uid = columns.index("cluster_id"), columns.index("unique_id")
+    for row in table:
+        groups.setdefault(row[cid], []).append(row[uid])
+    scores = pair_scores(list(groups.values()), truth_pairs(truth))
+    return {"records": len(records), "total_s": elapsed, "precision": scores["precision"], "recall": scores["recall"],
+            "f1": scores["f1"], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def in_subprocess(kind: str, n: int) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.reconcile", kind, str(n)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=3600)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000), splink_sizes: tuple[int, ...] = (10_000, 100_000)) -> str:
+    ours = {n: in_subprocess("ours", n) for n in sizes}
+    theirs = {n: in_subprocess("splink", n) for n in splink_sizes}
+    lines = ["| records | programmes | normalise s | link s | merge s | total s | growth ×/decade | peak RSS MB | P | R | F1 "
+             "| splink s | splink F1 |", "|" + "---|" * 13]
+    previous = None
+    for n in sizes:
+        r, s = ours[n], theirs.get(n, {})
+        if "error" in r:
+            lines.append(f"| {n:,} | error: {r['error']} |" + " |" * 11)
+            continue
+        growth = f"{r['total_s'] / previous:.1f}" if previous else "–"
+        previous = r["total_s"]
+        splink_cols = (f"{s['total_s']:.1f} | {s['f1']:.4f}" if s and "error" not in s
+                       else (f"error: {s['error'][:60]} | –" if s else "– | –"))
+        lines.append(f"| {r['records']:,} | {r['programmes']:,} | {r['normalise_s']:.1f} | {r['link_s']:.1f} | "
+                     f"{r['merge_s']:.1f} | {r['total_s']:.1f} | {growth} | {r['peak_rss_mb']:,.0f} | {r['precision']:.4f} | "
+                     f"{r['recall']:.4f} | {r['f1']:.4f} | {splink_cols} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        kind, n = sys.argv[1], int(sys.argv[2])
+        print(json.dumps(measure_ours(n) if kind == "ours" else measure_splink(n)))
+    else:
+        print(run())
