@@ -1,80 +1,39 @@
-"""`make bench` (python -m bench): parse throughput per portal, beside the raw lexbor parse of the same bytes
-(the limit) and a BeautifulSoup(html.parser) extraction of the same label/value pairs (the common baseline).
-Medians of repeated runs, ratios measured side by side in the same process. Crawl and reconcile benchmarks
-(issue 6) are not written yet."""
+"""`make bench`: parse, crawl and reconcile benchmarks in one run; prints markdown tables and writes them, with
+the machine's cores and memory, to bench/RESULTS.md. `python -m bench parse|crawl|reconcile` runs one."""
 
 from __future__ import annotations
 
 import os
-import statistics
+import platform
+import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
-from selectolax.lexbor import LexborHTMLParser
-
-from scrapers.registry import PORTALS
-
-MIRROR = Path(__file__).resolve().parent.parent / "fixtures" / "mirror"
-HOSTS = {"studyportals": "www.mastersportal.com/studies", "topuniversities": "www.topuniversities.com/universities",
-         "masterstudies": "www.masterstudies.com"}
+HERE = Path(__file__).resolve().parent
 
 
-def pages(source: str) -> list[str]:
-    root = MIRROR / HOSTS[source]
-    out = []
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "%3F" not in path.name and path.suffix not in (".txt", ".xml"):
-            text = path.read_text(encoding="utf-8")
-            try:
-                PORTALS[source].parse_detail(text, str(path))
-                out.append(text)
-            except Exception:
-                continue
-    return out
-
-
-def enlarge(text: str, target_bytes: int = 300_000) -> str:
-    """Real pages carry long navigation, scripts and descriptions: pad the body to a real page's size."""
-    filler = "<div class='nav'>" + "<a href='/x'>Link text in navigation</a>" * 50 + "</div><script>var x = 1;</script>"
-    repeats = max(1, (target_bytes - len(text)) // len(filler))
-    return text.replace("</body>", filler * repeats + "</body>")
-
-
-def median_rate(fn, docs: list[str], repeats: int = 7) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for doc in docs:
-            fn(doc)
-        times.append(time.perf_counter() - start)
-    return len(docs) / statistics.median(times)
-
-
-def bs4_extract(doc: str) -> dict[str, str]:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(doc, "html.parser")
-    fields = {}
-    for label in soup.select(".Label, h3, dt, h4, .single-badge-title"):
-        sibling = label.find_next_sibling()
-        if sibling is not None:
-            fields[label.get_text(strip=True)] = sibling.get_text(" ", strip=True)
-    title = soup.select_one("h1")
-    fields["title"] = title.get_text(strip=True) if title else ""
-    return fields
+def machine() -> str:
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores ({platform.machine()}), {memory_gb:.0f} GB memory, Python {platform.python_version()}, "
+            f"{datetime.now(timezone.utc):%Y-%m-%d}")
 
 
 def main() -> None:
-    print(f"machine: {os.cpu_count()} cores")
-    print("| portal | page size | ours pages/s | raw lexbor pages/s | bs4 pages/s | ours ÷ raw time | ours × bs4 |")
-    print("|---|---|---|---|---|---|---|")
-    for source, portal in PORTALS.items():
-        base = pages(source)
-        for label, docs in (("mirror", base), ("~300 KB", [enlarge(d) for d in base])):
-            ours = median_rate(lambda d: portal.parse_detail(d, ""), docs)
-            raw = median_rate(lambda d: LexborHTMLParser(d).body, docs)
-            soup = median_rate(bs4_extract, docs, repeats=3)
-            print(f"| {source} | {label} | {ours:,.0f} | {raw:,.0f} | {soup:,.0f} | {raw / ours:.2f}× | {ours / soup:.1f}× |")
+    from bench import crawl, parse, reconcile
+
+    chosen = sys.argv[1:] or ["parse", "crawl", "reconcile"]
+    runs = {"parse": ("Parse", parse.run), "crawl": ("Crawl", crawl.run), "reconcile": ("Reconcile", reconcile.run)}
+    sections = [f"# Benchmark results\n\nMachine: {machine()}. Command: `make bench`.\n"]
+    for name in chosen:
+        title, run = runs[name]
+        start = time.perf_counter()
+        table = run()
+        section = f"## {title}\n\n{(sys.modules[run.__module__].__doc__ or '').strip()}\n\n{table}\n\n(took {time.perf_counter() - start:.0f} s)\n"
+        print(section, flush=True)
+        sections.append(section)
+    if not sys.argv[1:]:
+        (HERE / "RESULTS.md").write_text("\n".join(sections), encoding="utf-8")
 
 
 if __name__ == "__main__":

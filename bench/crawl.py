@@ -57,7 +57,7 @@ async def serve(n_details: int, port_file: str) -> None:
                 if not line:
                     break
                 started = time.monotonic()
-                while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                while await reader.readline() not in (b"\r\n", b"\n", b""):
                     pass
                 path = line.split()[1].decode()
                 if path == "/_stats":

@@ -62,17 +62,19 @@ class _Cluster:
         self.records = records
         self._sorted: dict[tuple[str, ...], list[SourceRecord]] = {}
 
-    def ordered(self, field: str) -> list[SourceRecord]:
-        order = _priority(field)
+    def by_order(self, order: tuple[str, ...]) -> list[SourceRecord]:
         if order not in self._sorted:
             rank = {source: i for i, source in enumerate(order)}
             self._sorted[order] = sorted(self.records, key=lambda r: (rank.get(r.source, len(order)), r.source_key))
         return self._sorted[order]
 
+    def ordered(self, field: str) -> list[SourceRecord]:
+        return self.by_order(_priority(field))
 
-def merge_field(field: str, cluster: _Cluster) -> tuple[Any, list[str], Conflict | None]:
-    """(chosen value, sources that gave it, conflict or None)."""
-    given = [(r.source, v) for r in cluster.ordered(field) if (v := r.__dict__[field]) is not None]
+
+def _merge_values(field: str, given: list[tuple[str, Any]]) -> tuple[Any, list[str], Conflict | None]:
+    """(chosen value, sources that gave it, conflict or None) from (source, value) pairs in priority order,
+    missing values left out."""
     if not given:
         return None, [], None
     chosen = given[0][1]
@@ -115,6 +117,11 @@ def _union(field: str, cluster: _Cluster) -> tuple[list[Any], list[str]]:
     return union, _sources(tuple(sources))
 
 
+# Scalar fields grouped by their priority order, once: a cluster is sorted once per group, not once per field.
+_FIELDS_BY_ORDER: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (order, tuple(f for f in SCALAR_FIELDS if _priority(f) == order))
+    for order in dict.fromkeys(_priority(f) for f in SCALAR_FIELDS))
+
 # Every field of a canonical record given explicitly: model_construct then computes no defaults.
 _EMPTY: dict[str, Any] = {name: None for name in SCALAR_FIELDS} | {"stale": False, "last_seen_run": None}
 
@@ -126,12 +133,14 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     values: dict[str, Any] = dict(_EMPTY)
     provenance: dict[str, list[str]] = {}
     conflicts: list[Conflict] = [c for r in cluster.ordered("title") for c in r.conflicts]  # within-page ones carry over
-    for field in SCALAR_FIELDS:
-        chosen, sources, conflict = merge_field(field, cluster)
-        if chosen is not None:
-            values[field], provenance[field] = chosen, sources
-        if conflict is not None:
-            conflicts.append(conflict)
+    for order, fields in _FIELDS_BY_ORDER:
+        rows = [(r.source, r.__dict__) for r in cluster.by_order(order)]
+        for field in fields:
+            chosen, sources, conflict = _merge_values(field, [(s, d[field]) for s, d in rows if d[field] is not None])
+            if chosen is not None:
+                values[field], provenance[field] = chosen, sources
+            if conflict is not None:
+                conflicts.append(conflict)
     for field in sorted(UNION_FIELDS):
         values[field], sources = _union(field, cluster)
         if values[field]:

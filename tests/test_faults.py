@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import dataclasses
 import json
 import os
 import signal
