@@ -149,13 +149,7 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     for record in reversed(cluster.ordered("other_scores")):
         scores.update(record.other_scores)  # highest priority written last
     values["other_scores"] = dict(sorted(scores.items()))
-    if values["tuition_all_amount"] is not None and values["tuition_international_amount"] is None \
-            and values["tuition_eu_eea_amount"] is None:
-        for audience in ("international", "eu_eea"):
-            for part in ("amount", "currency", "period"):
-                if values[f"tuition_all_{part}"] is not None:
-                    values[f"tuition_{audience}_{part}"] = values[f"tuition_all_{part}"]
-                    provenance[f"tuition_{audience}_{part}"] = provenance[f"tuition_all_{part}"]
+    _fill_audiences_from_unlabelled_fee(values, provenance)
     titled = cluster.ordered("title")
     return CanonicalRecord.model_construct(  # merged from validated-shape records; a test checks it validates
         CANONICAL_FIELDS_SET,
@@ -170,6 +164,18 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     )
 
 
+def _fill_audiences_from_unlabelled_fee(values: dict[str, Any], provenance: dict[str, list[str]]) -> None:
+    """A fee stated without an audience fills both audience columns, but only when no source gave one per audience."""
+    if values["tuition_all_amount"] is None or values["tuition_international_amount"] is not None \
+            or values["tuition_eu_eea_amount"] is not None:
+        return
+    for audience in ("international", "eu_eea"):
+        for part in ("amount", "currency", "period"):
+            if values[f"tuition_all_{part}"] is not None:
+                values[f"tuition_{audience}_{part}"] = values[f"tuition_all_{part}"]
+                provenance[f"tuition_{audience}_{part}"] = provenance[f"tuition_all_{part}"]
+
+
 def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
     """A programme seen on one portal: its values as they are, each with that portal as provenance. Same result
     as the general path (a test compares them), without the per-field comparisons."""
@@ -182,13 +188,7 @@ def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
         if own[name]:
             provenance[name] = source
     values["other_scores"] = dict(sorted(own["other_scores"].items()))
-    if values["tuition_all_amount"] is not None and values["tuition_international_amount"] is None \
-            and values["tuition_eu_eea_amount"] is None:
-        for audience in ("international", "eu_eea"):
-            for part in ("amount", "currency", "period"):
-                if values[f"tuition_all_{part}"] is not None:
-                    values[f"tuition_{audience}_{part}"] = values[f"tuition_all_{part}"]
-                    provenance[f"tuition_{audience}_{part}"] = source
+    _fill_audiences_from_unlabelled_fee(values, provenance)
     return CanonicalRecord.model_construct(
         CANONICAL_FIELDS_SET, programme_id=programme_id, sources=[record.source], source_keys=[record.ref],
         source_urls=[record.url], provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts),

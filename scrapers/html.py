@@ -8,6 +8,8 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scrapers.records import NotAProgrammePage
+
 _SPACE = re.compile(r"\s+")
 HIDDEN_CLASSES = frozenset({"Hidden", "hidden", "Unknown", "js-notAvailable", "visually-hidden", "d-none"})
 
@@ -63,6 +65,14 @@ def first_text(root: LexborHTMLParser | LexborNode, selector: str) -> str:
         if text:
             return text
     return ""
+
+
+def require_title(root: LexborHTMLParser, selector: str, where: str) -> str:
+    """The programme title, or NotAProgrammePage: a page without one is a challenge, a wall or a changed layout."""
+    title = first_text(root, selector)
+    if not title:
+        raise NotAProgrammePage(f"no programme title in {where} (challenge, wall or changed layout?)")
+    return title
 
 
 def label_key(label: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from scrapers.crawl import Listing
-from scrapers.html import add, first_text, hrefs, label_key, parse_html, texts
-from scrapers.records import NotAProgrammePage
+from scrapers.html import add, first_text, hrefs, label_key, parse_html, require_title, texts
 
 name = "masterstudies"
 
@@ -30,10 +29,7 @@ def parse_listing(text: str, url: str) -> Listing:
 def parse_detail(text: str, url: str) -> dict[str, list[str]]:
     tree = parse_html(text)
     fields: dict[str, list[str]] = {}
-    title = first_text(tree, "h1.ProgramHeader__title")
-    if not title:
-        raise NotAProgrammePage("no programme title in .ProgramHeader (changed layout?)")
-    add(fields, "title", title)
+    add(fields, "title", require_title(tree, "h1.ProgramHeader__title", ".ProgramHeader"))
     add(fields, "degree", first_text(tree, ".ProgramHeader__degree"))
     add(fields, "university", first_text(tree, ".ProgramHeader__school"))
     for item in tree.css(".KeyInfo__item"):

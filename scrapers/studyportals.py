@@ -8,8 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborNode
 
 from scrapers.crawl import Listing
-from scrapers.html import add, first_text, hrefs, is_hidden, label_key, parse_html, texts, visible_text
-from scrapers.records import NotAProgrammePage
+from scrapers.html import add, first_text, hrefs, is_hidden, label_key, parse_html, require_title, texts, visible_text
 
 name = "studyportals"
 _STUDY_LINK = re.compile(r"/studies/(\d+)/[\w-]+\.html")
@@ -65,10 +64,7 @@ def _values(container: LexborNode) -> list[str]:
 def parse_detail(text: str, url: str) -> dict[str, list[str]]:
     tree = parse_html(text)
     fields: dict[str, list[str]] = {}
-    title = first_text(tree, "h1.StudyTitle") or first_text(tree, "#StudyPage h1")
-    if not title:
-        raise NotAProgrammePage("no programme title (challenge, wall or changed layout)")
-    add(fields, "title", title)
+    add(fields, "title", require_title(tree, "h1.StudyTitle, #StudyPage h1", "#StudyPage"))
     add(fields, "degree", *texts(tree.css(".DegreeBadge .Degree")))
     add(fields, "pace", *texts(tree.css(".DegreeBadge .Pace")))
     add(fields, "university", first_text(tree, ".OrganisationLink .Name") or first_text(tree, "strong.OrganisationName"))

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from scrapers.crawl import Listing
-from scrapers.html import add, first_text, hrefs, label_key, parse_html, texts, visible_text
-from scrapers.records import NotAProgrammePage
+from scrapers.html import add, first_text, hrefs, label_key, parse_html, require_title, texts, visible_text
 
 name = "topuniversities"
 
@@ -41,10 +40,7 @@ def _label(node: LexborNode | None) -> str:
 def parse_detail(text: str, url: str) -> dict[str, list[str]]:
     tree = parse_html(text)
     fields: dict[str, list[str]] = {}
-    title = first_text(tree, ".univ-logo-n-name h1")
-    if not title:
-        raise NotAProgrammePage("no programme title in .univ-logo-n-name (changed layout?)")
-    add(fields, "title", title)
+    add(fields, "title", require_title(tree, ".univ-logo-n-name h1", ".univ-logo-n-name"))
     add(fields, "university", first_text(tree, ".uni-name a"))
     add(fields, "location", first_text(tree, ".univ-logo-n-name .location"))
 

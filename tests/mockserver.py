@@ -123,19 +123,10 @@ class Handler(BaseHTTPRequestHandler):
                 log.counters[key] += 1
                 count = log.counters[key]
             if q.get("always") or count == 1:
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.connection.close()
-                self.close_connection = True
-                return
+                return self._inject(Fault("reset"))
             return self._send(200, b"<html><h1>after reset</h1></html>")
         if path == "/truncated":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", "1000")
-            self.end_headers()
-            self.wfile.write(b"<html><h1>cut")
-            self.close_connection = True
-            return
+            return self._inject(Fault("truncated"))
         if path == "/delay":
             time.sleep(float(q.get("s", 1)))
             return self._send(200, b"<html>late</html>")
