@@ -16,6 +16,7 @@ from scrapers.fetch import Fetcher
 from scrapers.outcomes import FetchResult
 from scrapers.records import CrawlResult, NotAProgrammePage, PageReport, RawRecord, content_hash
 
+LISTING_PRIORITY, DETAIL_PRIORITY = 0, 1
 TRACKING_PARAMS = frozenset({"ref", "gclid", "fbclid", "mc_cid", "mc_eid", "_ga", "trk"})
 
 
@@ -79,8 +80,8 @@ async def crawl_source(
         task.add_done_callback(pending.discard)
 
     async def fetch(url: str, kind: str) -> FetchResult | None:
-        async with limit:
-            fetched = await fetcher.fetch(url)
+        async with limit:  # listings first: each one reveals the next page and a batch of detail pages
+            fetched = await fetcher.fetch(url, priority=LISTING_PRIORITY if kind == "listing" else DETAIL_PRIORITY)
         result.outcomes[fetched.outcome] = result.outcomes.get(fetched.outcome, 0) + 1
         if on_page is not None:
             on_page(portal.name, fetched.outcome)

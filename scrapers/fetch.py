@@ -78,15 +78,16 @@ class Fetcher:
         if self._cache is not None:
             self._cache.close()
 
-    async def fetch(self, url: str) -> FetchResult:
+    async def fetch(self, url: str, *, priority: int = 0) -> FetchResult:
+        """`priority`: lower is sooner when requests wait for the same host (listings before detail pages)."""
         try:
-            result = await self._fetch(url)
+            result = await self._fetch(url, priority)
         except Exception as exc:  # the per-fetch boundary: whatever happened becomes an outcome
             result = FetchResult(url=url, outcome=Outcome.FAILED, error=f"unexpected {type(exc).__name__}: {exc}")
         self.outcomes[result.outcome] += 1
         return result
 
-    async def _fetch(self, url: str) -> FetchResult:
+    async def _fetch(self, url: str, priority: int) -> FetchResult:
         fetched_at = self._now().isoformat(timespec="seconds")
         cached = self._cache.get(url) if self._cache is not None else None
         current, hops, attempts = url, [url], 0
@@ -100,7 +101,7 @@ class Fetcher:
                     return FetchResult(url=url, final_url=current, outcome=Outcome.ROBOTS_DISALLOWED,
                                        error="disallowed by robots.txt", fetched_at=fetched_at)
             extra = conditional_headers(cached) if current == url else {}
-            response, tries, error = await self._request_with_retries(current, extra)
+            response, tries, error = await self._request_with_retries(current, extra, priority)
             attempts += tries
             if response is None:
                 return FetchResult(url=url, final_url=current, outcome=Outcome.FAILED, attempts=attempts,
@@ -145,7 +146,7 @@ class Fetcher:
         return FetchResult(outcome=Outcome.OK, text=text, content=response.content, content_type=content_type, **common)
 
     async def _request_with_retries(
-        self, url: str, extra_headers: dict[str, str]
+        self, url: str, extra_headers: dict[str, str], priority: int = 0
     ) -> tuple[_Response | None, int, str]:
         """(response, attempts, last error). A retriable status still returns its last response after the final
         attempt, so the caller can classify it; a network error returns None."""
@@ -154,7 +155,7 @@ class Fetcher:
         for attempt in range(1, self.settings.max_attempts + 1):
             retry_after: float | None = None
             try:
-                async with gate.slot():
+                async with gate.slot(priority):
                     response = await self._send(url, extra_headers)
             except BodyTooLarge as exc:
                 return None, attempt, str(exc)
@@ -189,7 +190,7 @@ class Fetcher:
             return _Response(response.status_code, response.headers, b"".join(chunks))
 
     async def _fetch_robots(self, robots_url: str) -> tuple[int | None, str]:
-        response, _, _ = await self._request_with_retries(robots_url, {})
+        response, _, _ = await self._request_with_retries(robots_url, {}, priority=-1)
         if response is None:
             return None, ""
         if response.status in REDIRECT_STATUSES:

@@ -7,6 +7,8 @@ The clock and sleep are injected so tests can check the schedule without waiting
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -14,7 +16,8 @@ from typing import AsyncIterator
 
 
 class HostGate:
-    """Admits request starts for one host."""
+    """Admits request starts for one host. Waiters are served by priority (lower first), then in arrival order:
+    a crawler gives listing pages priority so pagination is never stuck behind the detail pages it revealed."""
 
     def __init__(
         self,
@@ -26,7 +29,9 @@ class HostGate:
     ) -> None:
         if concurrency < 1:
             raise ValueError("per-host concurrency must be at least 1")
-        self._slots = asyncio.Semaphore(concurrency)
+        self._free = concurrency
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []  # heap of (priority, arrival, future)
+        self._arrivals = itertools.count()
         self._schedule = asyncio.Lock()
         self._delay_s = max(0.0, delay_s)
         self._next_start = float("-inf")
@@ -37,15 +42,39 @@ class HostGate:
         """Raise the gap between starts (robots.txt Crawl-delay); never lowers it."""
         self._delay_s = max(self._delay_s, delay_s)
 
+    async def _acquire(self, priority: int) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._arrivals), waiter))
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # a slot was handed to us as we were cancelled: pass it on
+            raise
+
+    def _release(self) -> None:
+        while self._waiters:
+            _, _, waiter = heapq.heappop(self._waiters)
+            if not waiter.done():  # cancelled waiters are skipped
+                waiter.set_result(None)
+                return
+        self._free += 1
+
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        async with self._slots:
+    async def slot(self, priority: int = 0) -> AsyncIterator[None]:
+        await self._acquire(priority)
+        try:
             async with self._schedule:  # starts are handed out one at a time, in order
                 wait = self._next_start - self._clock()
                 if wait > 0:
                     await self._sleep(wait)
                 self._next_start = self._clock() + self._delay_s
             yield
+        finally:
+            self._release()
 
 
 class HostGates:

@@ -198,3 +198,27 @@ def test_per_host_rate_and_concurrency_never_exceeded(server):
 def test_unexpected_error_becomes_failed_outcome():
     result = fetch_one("notascheme://nowhere/page")
     assert result.outcome is Outcome.FAILED and result.error
+
+
+def test_host_gate_serves_waiters_by_priority_then_arrival():
+    from scrapers.politeness import HostGate
+
+    async def go():
+        gate = HostGate(concurrency=1, delay_s=0.0)
+        order = []
+
+        async def request(name, priority):
+            async with gate.slot(priority):
+                order.append(name)
+                await asyncio.sleep(0.01)
+
+        holder = asyncio.create_task(request("first", 1))
+        await asyncio.sleep(0)  # "first" holds the only slot
+        waiting = [asyncio.create_task(request(n, p)) for n, p in (("detail-a", 1), ("detail-b", 1), ("listing", 0))]
+        cancelled = asyncio.create_task(request("cancelled", 0))
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        await asyncio.gather(holder, *waiting)
+        return order
+
+    assert asyncio.run(go()) == ["first", "listing", "detail-a", "detail-b"]
