@@ -24,7 +24,8 @@ def main() -> None:
 
     chosen = sys.argv[1:] or ["parse", "crawl", "reconcile"]
     runs = {"parse": ("Parse", parse.run), "crawl": ("Crawl", crawl.run), "reconcile": ("Reconcile", reconcile.run)}
-    sections = [f"# Benchmark results\n\nMachine: {machine()}. Command: `make bench`.\n"]
+    sections = [f"# Benchmark results\n\nMachine: {machine()}. Command: `make bench`. Targets, profiles and before/after "
+                f"figures: [TARGETS.md](TARGETS.md).\n"]
     for name in chosen:
         title, run = runs[name]
         start = time.perf_counter()
