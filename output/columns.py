@@ -43,3 +43,10 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _, _ in COLUMNS)
 # Columns that move on every run without anything changing: not changes.
 BOOKKEEPING_COLUMNS = frozenset({"last_seen"})
+
+# What `pandas.read_csv("programmes.csv")` gives, with no options, per Table Schema type. pandas has no missing
+# value for int64, so an integer column with any empty cell reads as float64 (NaN); dates stay text unless asked.
+PANDAS_DTYPES: dict[str, tuple[str, ...]] = {
+    "string": ("object", "str", "string"), "integer": ("int64", "float64"), "number": ("float64", "int64"),
+    "boolean": ("bool",), "date": ("object", "str", "string"),
+}

@@ -53,8 +53,19 @@ def test_run_publishes_valid_outputs(tmp_path):
 
     frame = pd.read_csv(latest / "programmes.csv")
     assert frame["programme_id"].is_unique and len(frame) == 18
-    assert frame["duration_months"].dtype.kind in "if" and frame["tuition_international_amount"].dtype.kind == "f"
-    assert frame["ielts_min"].dtype.kind == "f" and frame["stale"].dtype == bool
+    from output.columns import COLUMNS, PANDAS_DTYPES
+
+    assert list(frame.columns) == [name for name, _, _ in COLUMNS]
+    for name, kind, _ in COLUMNS:  # every column reads, with no options, as the README says
+        column, dtype = frame[name], str(frame[name].dtype)
+        if column.isna().all():
+            assert dtype == "float64", name  # pandas' type for a column with no value at all
+        elif name == "start_months":
+            assert dtype in ("object", "int64"), dtype  # one month in every row reads as a number
+        else:
+            assert dtype in PANDAS_DTYPES[kind], (name, kind, dtype)
+        if kind == "integer" and column.notna().all():
+            assert dtype == "int64", name
 
     from frictionless import validate
 
