@@ -61,7 +61,7 @@ def test_run_publishes_valid_outputs(tmp_path):
         if column.isna().all():
             assert dtype == "float64", name  # pandas' type for a column with no value at all
         elif name == "start_months":
-            assert dtype in ("object", "int64"), dtype  # one month in every row reads as a number
+            assert dtype in ("object", "str", "int64"), dtype  # one month in every row reads as a number
         else:
             assert dtype in PANDAS_DTYPES[kind], (name, kind, dtype)
         if kind == "integer" and column.notna().all():
