@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from normalize.models import CANONICAL_FIELDS_SET, CanonicalRecord, Conflict, ConflictValue, SourceRecord
+from normalize.models import CANONICAL_FIELDS_SET, CanonicalRecord, construct, Conflict, ConflictValue, SourceRecord
 from normalize.link import normalize_title
 from normalize.parsed import squash
 from normalize.places import university_key
@@ -122,7 +122,7 @@ _FIELDS_BY_ORDER: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
     (order, tuple(f for f in SCALAR_FIELDS if _priority(f) == order))
     for order in dict.fromkeys(_priority(f) for f in SCALAR_FIELDS))
 
-# Every field of a canonical record given explicitly: model_construct then computes no defaults.
+# Every field of a canonical record given explicitly, as models.construct() requires.
 _EMPTY: dict[str, Any] = {name: None for name in SCALAR_FIELDS} | {"stale": False, "last_seen_run": None}
 
 
@@ -151,17 +151,10 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     values["other_scores"] = dict(sorted(scores.items()))
     _fill_audiences_from_unlabelled_fee(values, provenance)
     titled = cluster.ordered("title")
-    return CanonicalRecord.model_construct(  # merged from validated-shape records; a test checks it validates
-        CANONICAL_FIELDS_SET,
-        programme_id=programme_id,
-        sources=sorted({r.source for r in records}),
-        source_keys=sorted(r.ref for r in records),
-        source_urls=sorted(r.url for r in records),
-        provenance=dict(sorted(provenance.items())),
-        conflicts=conflicts,
-        flags=[f for r in titled for f in r.flags],
-        **values,
-    )
+    values.update(programme_id=programme_id, sources=sorted({r.source for r in records}),
+                  source_keys=sorted(r.ref for r in records), source_urls=sorted(r.url for r in records),
+                  provenance=dict(sorted(provenance.items())), conflicts=conflicts, flags=[f for r in titled for f in r.flags])
+    return construct(CanonicalRecord, CANONICAL_FIELDS_SET, values)  # merged from typed records; a test checks it validates
 
 
 def _fill_audiences_from_unlabelled_fee(values: dict[str, Any], provenance: dict[str, list[str]]) -> None:
@@ -189,7 +182,7 @@ def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
             provenance[name] = source
     values["other_scores"] = dict(sorted(own["other_scores"].items()))
     _fill_audiences_from_unlabelled_fee(values, provenance)
-    return CanonicalRecord.model_construct(
-        CANONICAL_FIELDS_SET, programme_id=programme_id, sources=[record.source], source_keys=[record.ref],
-        source_urls=[record.url], provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts),
-        flags=list(record.flags), stale=False, last_seen_run=None, **values)
+    values.update(programme_id=programme_id, sources=[record.source], source_keys=[record.ref], source_urls=[record.url],
+                  provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts), flags=list(record.flags),
+                  stale=False, last_seen_run=None)
+    return construct(CanonicalRecord, CANONICAL_FIELDS_SET, values)

@@ -10,7 +10,7 @@ from typing import Any
 from normalize.categories import degree_in_title, parse_credits, parse_degree, parse_level, parse_mode, parse_pace
 from normalize.dates import deadline_problem, parse_date, parse_start
 from normalize.durations import parse_duration
-from normalize.models import SOURCE_FIELDS_SET, VALUE_FIELDS, Conflict, ConflictValue, Flag, SourceRecord
+from normalize.models import SOURCE_FIELDS_SET, VALUE_FIELDS, construct, Conflict, ConflictValue, Flag, SourceRecord
 from normalize.money import parse_living_costs, parse_money
 from normalize.parsed import Parsed
 from normalize.places import EU_EEA, clean_university, parse_languages, parse_locations, partner_universities
@@ -162,14 +162,12 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
 
     # Every value above comes typed from a parser, so pydantic's validation would only repeat the work on the
     # hottest path of a large run; a test checks that these records validate unchanged.
-    values = dict(_EMPTY)  # every field given: model_construct then computes no defaults
+    values = dict(_EMPTY)  # every field given, so the record needs no defaults
     values.update((k, v) for k, v in out.items() if v is not None)
-    return SourceRecord.model_construct(
-        SOURCE_FIELDS_SET,
-        source=raw.source, source_key=raw.source_key, url=raw.url, fetched_at=raw.fetched_at,
-        content_hash=raw.content_hash, description=description or None,
-        flags=b.flags, conflicts=b.conflicts, notes=b.notes, **values,
-    )
+    values.update(source=raw.source, source_key=raw.source_key, url=raw.url, fetched_at=raw.fetched_at,
+                  content_hash=raw.content_hash, description=description or None,
+                  flags=b.flags, conflicts=b.conflicts, notes=b.notes)
+    return construct(SourceRecord, SOURCE_FIELDS_SET, values)
 
 
 _LIST_FIELDS = frozenset({"partner_universities", "campuses", "languages", "start_months", "start_dates"})
