@@ -63,10 +63,10 @@ _STOP = frozenset({"and", "of", "in", "the", "for", "with"})
 
 def features(record: SourceRecord) -> Features:
     title = normalize_title(record.title or "")
+    words = tuple(w for w in title.split() if w not in _STOP)
     campuses = frozenset(squash(c.split(",")[0]) for c in record.campuses) or \
         (frozenset({squash(record.city)}) if record.city else frozenset())
-    return Features(ref=record.ref, source=record.source, title=title,
-                    words=tuple(w for w in title.split() if w not in _STOP),
+    return Features(ref=record.ref, source=record.source, title=title, words=words,
                     university=university_key(record.university) if record.university else "",
                     country=record.country or "", campuses=campuses, degree=record.degree, level=record.level,
                     duration_months=record.duration_months, ects=record.ects, study_mode=record.study_mode)
@@ -162,21 +162,27 @@ class LinkResult:
 
 
 def candidate_pairs(items: Sequence[Features]) -> Iterable[tuple[Features, Features]]:
-    """Each pair once, whichever rules found it; never two records of one source (a portal does not list one
+    """Each pair once, whichever rules found it: a rule yields a pair only when no earlier rule gave both records
+    one key (no set of seen pairs to build). Never two records of one source (a portal does not list one
     programme twice under two ids)."""
-    seen: set[tuple[int, int]] = set()
-    for _, key_of in BLOCKING_RULES:
+    keys = [[key_of(item) for _, key_of in BLOCKING_RULES] for item in items]
+    for rule in range(len(BLOCKING_RULES)):
         blocks: dict[str, list[int]] = defaultdict(list)
-        for index, item in enumerate(items):
-            key = key_of(item)
-            if key:
-                blocks[key].append(index)
+        for index, item_keys in enumerate(keys):
+            if item_keys[rule]:
+                blocks[item_keys[rule]].append(index)
         for members in blocks.values():
+            if len(members) < 2:
+                continue
             for i, left in enumerate(members):
+                left_keys = keys[left]
                 for right in members[i + 1:]:
-                    if items[left].source != items[right].source and (left, right) not in seen:
-                        seen.add((left, right))
-                        yield items[left], items[right]
+                    if items[left].source == items[right].source:
+                        continue
+                    right_keys = keys[right]
+                    if any(left_keys[k] and left_keys[k] == right_keys[k] for k in range(rule)):
+                        continue  # an earlier rule already yielded this pair
+                    yield items[left], items[right]
 
 
 def link_records(records: Sequence[SourceRecord], settings: LinkSettings = LinkSettings()) -> LinkResult:
