@@ -18,8 +18,7 @@ from typing import Any
 import httpx
 
 from normalize.models import VALUE_FIELDS, SourceRecord
-from normalize.reconcile import reconcile_records
-from normalize.record import normalize_record
+from normalize.parallel import reconcile_parallel
 from output.diff import compare, render_summary, write_changes
 from output.files import read_raw, write_raw, write_run_files
 from output.history import History
@@ -30,7 +29,7 @@ from output.tables import programme_row, read_csv
 from scrapers.cache import ConditionalCache
 from scrapers.crawl import crawl_source
 from scrapers.fetch import Fetcher
-from scrapers.records import CrawlResult
+from scrapers.records import CrawlResult, RawRecord
 from scrapers.registry import PORTALS
 from scrapers.replay import MirrorTransport
 from scrapers.settings import Settings
@@ -141,9 +140,8 @@ def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None,
         latest = data_dir / "latest"
         previous_runs = history.published_runs()
         previous_stats = history.source_stats(previous_runs[-1]) if previous_runs else {}
-        source_records: list[SourceRecord] = []
         stale_sources: dict[str, str] = {}
-        stats: dict[str, dict[str, Any]] = {}
+        raw_records: list[RawRecord] = []
         for source, result in crawled.items():
             failure = source_failed(result)
             raw = result.records
@@ -152,12 +150,17 @@ def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None,
                 stale_sources[source] = failure
                 log.warning("source %s failed (%s): keeping %d records from the last published run", source, failure, len(raw))
             write_raw(build, source, raw)
-            records = [normalize_record(r, as_of=as_of) for r in raw]
-            source_records.extend(records)
-            stats[source] = {"records": len(records), "stale": source in stale_sources, "outcomes": dict(result.outcomes),
-                             "fill_rates": fill_rates(records)}
-            log.info("source %s: %d records, %d pages without a record", source, len(records), len(result.reports))
-        reconciled = reconcile_records(source_records, known_ids=history.known_ids())
+            raw_records.extend(raw)
+            log.info("source %s: %d records, %d pages without a record", source, len(raw), len(result.reports))
+        reconciled = reconcile_parallel(lambda: raw_records, as_of=as_of, workers=settings.workers,
+                                        expected_records=len(raw_records), known_ids=history.known_ids())
+        source_records = reconciled.source_records
+        by_source: dict[str, list[SourceRecord]] = {source: [] for source in crawled}
+        for record in source_records:
+            by_source[record.source].append(record)
+        stats = {source: {"records": len(records), "stale": source in stale_sources,
+                          "outcomes": dict(crawled[source].outcomes), "fill_rates": fill_rates(records)}
+                 for source, records in by_source.items()}
         stale_refs = {r.ref for r in source_records if r.source in stale_sources}
         dates = history.dates()
         today = as_of.isoformat()

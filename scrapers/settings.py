@@ -62,6 +62,7 @@ class Settings:
     offline: bool = False
     max_pages_per_source: int = 20_000  # a guard against a pagination loop on a live site
     crawl_tasks: int = 64  # detail pages in flight overall; per-host limits still apply
+    workers: int = 2  # processes for reconciling; a run below 20,000 records per worker uses one
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

@@ -253,3 +253,53 @@ def test_single_record_fast_path_equals_the_general_merge():
         assert fast.model_dump(exclude={"sources", "source_keys", "source_urls", "provenance", "conflicts", "flags"}) == \
             general.model_dump(exclude={"sources", "source_keys", "source_urls", "provenance", "conflicts", "flags"})
         assert fast.provenance == {f: [s for s in sources if s == record.source] for f, sources in general.provenance.items()}
+
+
+def test_parallel_reconcile_gives_the_same_result():
+    """Partitioned by university on two processes: the same programmes, ids, values, conflicts and review pairs
+    as one process."""
+    from normalize import parallel
+
+    raw = [r for source in ("studyportals", "topuniversities", "masterstudies") for r in crawl(source).records]
+    single = reconcile(raw, as_of=AS_OF)
+    assert {parallel.partition_of(r, 2) for r in raw} == {0, 1}  # both processes get work
+    double = parallel.reconcile_parallel(lambda: raw, as_of=AS_OF, workers=2, expected_records=len(raw),
+                                         min_records_per_worker=1)
+    assert [p.model_dump() for p in double.programmes] == [p.model_dump() for p in single.programmes]
+    assert double.link.clusters == single.link.clusters and double.link.review == sorted(
+        single.link.review, key=lambda p: (-p.score, p.left, p.right))
+    assert sorted(r.ref for r in double.source_records) == sorted(r.ref for r in single.source_records)
+    for record in double.source_records:
+        assert SourceRecord.model_validate(record.model_dump()) == record
+
+
+def test_parallel_reconcile_reports_a_failing_worker():
+    import os
+
+    from normalize import parallel
+
+    parent = os.getpid()
+
+    def raw_source():
+        yield RawRecord(source="studyportals", source_key="1", url="u", fetched_at="", content_hash="",
+                        fields={"title": ["X"], "university": ["Ghent University"]})
+        if os.getpid() != parent:
+            raise OSError("raw file vanished")  # only in the worker
+
+    with pytest.raises(parallel.ReconcileError, match="OSError: raw file vanished"):
+        parallel.reconcile_parallel(raw_source, as_of=AS_OF, workers=2, expected_records=2, min_records_per_worker=1)
+
+
+def test_combining_partitions_renames_a_doubly_claimed_id():
+    from normalize.link import LinkResult
+    from normalize.parallel import _combine
+    from normalize.reconcile import Reconciled
+
+    def part(ref):
+        programme = merge_cluster("p-old", [rec("studyportals", ref, title=ref)])
+        return Reconciled([], [programme], LinkResult(clusters=[[f"studyportals:{ref}"]]))
+
+    combined = _combine([part("a"), part("b")])
+    ids = [p.programme_id for p in combined.programmes]
+    assert "p-old" in ids and len(set(ids)) == 2 and ids == sorted(ids)
+    assert combined.link.clusters == [["studyportals:a"], ["studyportals:b"]]
