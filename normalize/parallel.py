@@ -110,7 +110,8 @@ def reconcile_parallel(raw_source: RawSource, *, as_of: date, workers: int, expe
             if status == "error":
                 raise ReconcileError(f"reconcile worker failed:\n{data}")
             parts.append(_from_wire(data))
-    return _combine(parts)
+    with paused_gc():  # with the collector on, merging a million programmes took 13 s instead of under 1 s
+        return _combine(parts)
 
 
 def _combine(parts: list[Reconciled]) -> Reconciled:
