@@ -95,12 +95,15 @@ class ProgrammeValues(BaseModel):
 
 
 class SourceRecord(ProgrammeValues):
+    """One page's typed values. The page's description is read while normalising (ECTS, partners) and kept only in
+    raw/<source>.jsonl: it is the largest string of a page, and at 42 fields a record's dict fits CPython's
+    64-slot table (43 needed twice the memory per record)."""
+
     source: str
     source_key: str
     url: str
     fetched_at: str = ""
     content_hash: str = ""
-    description: str | None = None
     flags: list[Flag] = []
     conflicts: list[Conflict] = []
     notes: list[str] = []

@@ -165,7 +165,7 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
     values = dict(_EMPTY)  # every field given, so the record needs no defaults
     values.update((k, v) for k, v in out.items() if v is not None)
     values.update(source=raw.source, source_key=raw.source_key, url=raw.url, fetched_at=raw.fetched_at,
-                  content_hash=raw.content_hash, description=description or None,
+                  content_hash=raw.content_hash,
                   flags=b.flags, conflicts=b.conflicts, notes=b.notes)
     return construct(SourceRecord, SOURCE_FIELDS_SET, values)
 
