@@ -23,7 +23,7 @@ from normalize.ids import derive_id
 from normalize.link import LinkResult, LinkSettings
 from normalize.models import CANONICAL_FIELDS_SET, SOURCE_FIELDS_SET, CanonicalRecord, SourceRecord, construct
 from normalize.places import university_key
-from normalize.reconcile import Reconciled, paused_gc, reconcile_records
+from normalize.reconcile import Reconciled, paused_gc, reconcile_consuming, reconcile_records
 from normalize.record import normalize_record
 from scrapers.records import RawRecord
 
@@ -45,10 +45,13 @@ def partition_of(raw: RawRecord, partitions: int) -> int:
 
 
 def _reconcile_partition(raw_source: RawSource, index: int, partitions: int, as_of: date,
-                         known_ids: Mapping[str, str], link_settings: LinkSettings) -> Reconciled:
+                         known_ids: Mapping[str, str], link_settings: LinkSettings,
+                         keep_source_records: bool) -> Reconciled:
     with paused_gc():
         records = [normalize_record(r, as_of=as_of) for r in raw_source() if partition_of(r, partitions) == index]
-    return reconcile_records(records, known_ids=known_ids, link_settings=link_settings)
+    if keep_source_records:
+        return reconcile_records(records, known_ids=known_ids, link_settings=link_settings)
+    return reconcile_consuming(records, known_ids=known_ids, link_settings=link_settings)
 
 
 def _to_wire(result: Reconciled, keep_source_records: bool) -> tuple[Any, ...]:
@@ -67,7 +70,7 @@ def _from_wire(wire: tuple[Any, ...]) -> Reconciled:
 def _worker(sender: Any, raw_source: RawSource, index: int, partitions: int, as_of: date,
             known_ids: Mapping[str, str], link_settings: LinkSettings, keep_source_records: bool) -> None:
     try:
-        result = _reconcile_partition(raw_source, index, partitions, as_of, known_ids, link_settings)
+        result = _reconcile_partition(raw_source, index, partitions, as_of, known_ids, link_settings, keep_source_records)
         with paused_gc():
             payload = pickle.dumps(("ok", _to_wire(result, keep_source_records)), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # the worker's boundary: the parent raises it with this traceback
@@ -84,8 +87,7 @@ def reconcile_parallel(raw_source: RawSource, *, as_of: date, workers: int, expe
     known_ids = known_ids or {}
     partitions = max(1, min(workers, expected_records // max(1, min_records_per_worker)))
     if partitions == 1:
-        result = _reconcile_partition(raw_source, 0, 1, as_of, known_ids, link_settings)
-        return result if keep_source_records else Reconciled([], result.programmes, result.link)
+        return _reconcile_partition(raw_source, 0, 1, as_of, known_ids, link_settings, keep_source_records)
     context = multiprocessing.get_context("fork")  # workers inherit the raw source: nothing is sent to them
     children = []
     for index in range(1, partitions):
@@ -95,18 +97,15 @@ def reconcile_parallel(raw_source: RawSource, *, as_of: date, workers: int, expe
         process.start()
         sender.close()
         children.append((process, receiver))
-    parts = [_reconcile_partition(raw_source, 0, partitions, as_of, known_ids, link_settings)]
-    if not keep_source_records:
-        parts[0].source_records = []
+    parts = [_reconcile_partition(raw_source, 0, partitions, as_of, known_ids, link_settings, keep_source_records)]
     for process, receiver in children:
-        try:
-            payload = receiver.recv_bytes()
-        except EOFError:
-            process.join()
-            raise ReconcileError(f"reconcile worker {process.pid} died (exit code {process.exitcode})") from None
-        process.join()
         with paused_gc():
-            status, data = pickle.loads(payload)
+            try:
+                status, data = pickle.loads(receiver.recv_bytes())  # the bytes are let go as soon as they are read
+            except EOFError:
+                process.join()
+                raise ReconcileError(f"reconcile worker {process.pid} died (exit code {process.exitcode})") from None
+            process.join()
             if status == "error":
                 raise ReconcileError(f"reconcile worker failed:\n{data}")
             parts.append(_from_wire(data))

@@ -55,3 +55,18 @@ def reconcile_records(records: Sequence[SourceRecord], *, known_ids: Mapping[str
         programmes = [merge_cluster(pid, [by_ref[ref] for ref in refs]) for pid, refs in zip(ids, link.clusters)]
         programmes.sort(key=lambda p: p.programme_id)
     return Reconciled(source_records=list(records), programmes=programmes, link=link)
+
+
+def reconcile_consuming(records: list[SourceRecord], *, known_ids: Mapping[str, str] | None = None,
+                        link_settings: LinkSettings = LinkSettings()) -> Reconciled:
+    """reconcile_records() for a caller that does not need the source records afterwards: the list is emptied
+    and each record is let go as soon as its programme is merged, so source records and programmes are not all
+    held at once (at 10^6 records, the difference between the peak and the end state)."""
+    with paused_gc():
+        link = link_records(records, link_settings)
+        by_ref = {r.ref: r for r in records}
+        records.clear()
+        ids = assign_ids(link.clusters, known_ids or {})
+        programmes = [merge_cluster(pid, [by_ref.pop(ref) for ref in refs]) for pid, refs in zip(ids, link.clusters)]
+        programmes.sort(key=lambda p: p.programme_id)
+    return Reconciled(source_records=[], programmes=programmes, link=link)

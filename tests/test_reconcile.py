@@ -303,3 +303,34 @@ def test_combining_partitions_renames_a_doubly_claimed_id():
     ids = [p.programme_id for p in combined.programmes]
     assert "p-old" in ids and len(set(ids)) == 2 and ids == sorted(ids)
     assert combined.link.clusters == [["studyportals:a"], ["studyportals:b"]]
+
+
+def test_consuming_reconcile_gives_the_same_programmes_and_lets_records_go():
+    from normalize.reconcile import reconcile_consuming, reconcile_records
+
+    raw = [r for source in ("studyportals", "topuniversities", "masterstudies") for r in crawl(source).records]
+    records = [normalize_record(r, as_of=AS_OF) for r in raw]
+    kept = reconcile_records(records)
+    consumed = reconcile_consuming(list(records))
+    assert [p.model_dump() for p in consumed.programmes] == [p.model_dump() for p in kept.programmes]
+    assert consumed.link.clusters == kept.link.clusters and consumed.source_records == []
+    owned = list(records)
+    reconcile_consuming(owned)
+    assert owned == []  # the caller's list is emptied: its records can be freed as they are merged
+
+
+def test_parallel_reconcile_reports_a_worker_that_died():
+    import os
+
+    from normalize import parallel
+
+    parent = os.getpid()
+
+    def raw_source():
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed: no reply at all
+        yield RawRecord(source="studyportals", source_key="1", url="u", fetched_at="", content_hash="",
+                        fields={"title": ["X"], "university": ["Ghent University"]})
+
+    with pytest.raises(parallel.ReconcileError, match=r"died \(exit code 9\)"):
+        parallel.reconcile_parallel(raw_source, as_of=AS_OF, workers=2, expected_records=2, min_records_per_worker=1)
