@@ -58,6 +58,7 @@ def parse_start(raw: str) -> Parsed[tuple[tuple[int, int | None], ...]]:
         if not piece:
             continue
         iso = re.match(r"^(\d{4})-(\d{2})", piece)
+        year: int | None
         if iso:
             month, year = int(iso.group(2)), int(iso.group(1))
         else:

@@ -74,10 +74,14 @@ def features(record: SourceRecord) -> Features:
 
 # Blocking rules: a pair is scored when any rule gives both records the same key (None: rule does not apply).
 BLOCKING_RULES: tuple[tuple[str, Callable[[Features], str | None]], ...] = (
-    ("university + country + title words", lambda f: f.university and f"{f.university}|{f.country}|{' '.join(sorted(f.words))}"),
-    ("university + country + first title word", lambda f: f.university and f.words and f"{f.university}|{f.country}|<{f.words[0]}"),
-    ("university + country + last title word", lambda f: f.university and f.words and f"{f.university}|{f.country}|>{f.words[-1]}"),
-    ("country + first title word (no university)", lambda f: not f.university and f.words and f"{f.country}|{f.words[0]}"),
+    ("university + country + title words",
+     lambda f: f"{f.university}|{f.country}|{' '.join(sorted(f.words))}" if f.university else None),
+    ("university + country + first title word",
+     lambda f: f"{f.university}|{f.country}|<{f.words[0]}" if f.university and f.words else None),
+    ("university + country + last title word",
+     lambda f: f"{f.university}|{f.country}|>{f.words[-1]}" if f.university and f.words else None),
+    ("country + first title word (no university)",
+     lambda f: f"{f.country}|{f.words[0]}" if not f.university and f.words else None),
 )
 
 
@@ -169,8 +173,9 @@ def candidate_pairs(items: Sequence[Features]) -> Iterable[tuple[Features, Featu
     for rule in range(len(BLOCKING_RULES)):
         blocks: dict[str, list[int]] = defaultdict(list)
         for index, item_keys in enumerate(keys):
-            if item_keys[rule]:
-                blocks[item_keys[rule]].append(index)
+            key = item_keys[rule]
+            if key:
+                blocks[key].append(index)
         for members in blocks.values():
             if len(members) < 2:
                 continue

@@ -89,8 +89,9 @@ def parse_living_costs(raw: str, country: str | None = None) -> Parsed[CostRange
     """'810 - 1280 EUR/month' (a per-month range, or one amount)."""
     if (empty := placeholder(raw)) is not None:
         return empty
-    numbers = [parse_amount(n) for n in NUMBER.findall(raw)]
-    if not numbers or len(numbers) > 2 or any(n is None for n in numbers):
+    parsed = [parse_amount(n) for n in NUMBER.findall(raw)]
+    numbers = [n for n in parsed if n is not None]
+    if not numbers or len(numbers) > 2 or len(numbers) != len(parsed):
         return bad("expected one amount or a range")
     currency = _currency(raw, country)
     if currency is None or isinstance(currency, Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -147,7 +148,7 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
             continue
         label = raw_name.split(":", 1)[1]
         name = test_name(label) or label.upper()
-        score = b.one(name, b.values(name, raw_name, lambda t, label=label: parse_score(label, t)))
+        score = b.one(name, b.values(name, raw_name, functools.partial(parse_score, label)))
         if score is None:
             continue
         if name == "IELTS":

@@ -207,7 +207,7 @@ def _run_locked(settings: Settings, on_page: Callable[[str, str], None] | None,
         build.rename(final)
         id_map = {ref: p.programme_id for p in reconciled.programmes for ref in p.source_keys}
         published = exit_code != EXIT_DRIFT
-        history.record_run(run_id=run_id, started_at=report["started_at"],
+        history.record_run(run_id=run_id, started_at=started.isoformat(timespec="seconds"),
                            ended_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            status="partial" if exit_code == EXIT_STALE else ("published" if published else "drift"),
                            exit_code=exit_code, settings=settings.to_dict(), summary=report, sources=stats,

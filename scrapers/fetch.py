@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import replace
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -126,24 +127,24 @@ class Fetcher:
     def _result(self, url: str, final_url: str, response: _Response, attempts: int, error: str,
                 cached: CachedPage | None, fetched_at: str, history: tuple[str, ...]) -> FetchResult:
         status = response.status
-        common = dict(url=url, final_url=final_url, status=status, attempts=attempts, fetched_at=fetched_at,
-                      history=history)
+        base = FetchResult(url=url, final_url=final_url, status=status, attempts=attempts, fetched_at=fetched_at,
+                           history=history, outcome=Outcome.FAILED)
         if status == 304 and cached is not None:
-            return FetchResult(outcome=Outcome.NOT_MODIFIED, text=decode_body(cached.content, cached.content_type),
-                               content=cached.content, content_type=cached.content_type, **common)
+            return replace(base, outcome=Outcome.NOT_MODIFIED, text=decode_body(cached.content, cached.content_type),
+                           content=cached.content, content_type=cached.content_type)
         content_type = response.headers.get("content-type", "")
         text = decode_body(response.content, content_type)
         reason = blocked_reason(status, text)
         if reason is not None:
-            return FetchResult(outcome=Outcome.BLOCKED, text=text, error=reason, **common)
+            return replace(base, outcome=Outcome.BLOCKED, text=text, error=reason)
         if status in (404, 410):
-            return FetchResult(outcome=Outcome.NOT_FOUND, error=f"HTTP {status}", **common)
+            return replace(base, outcome=Outcome.NOT_FOUND, error=f"HTTP {status}")
         if not 200 <= status < 300:
-            return FetchResult(outcome=Outcome.FAILED, error=error or f"HTTP {status}", **common)
+            return replace(base, error=error or f"HTTP {status}")
         if self._cache is not None:
             self._cache.put(url, CachedPage(response.headers.get("etag"), response.headers.get("last-modified"),
                                             response.content, content_type))
-        return FetchResult(outcome=Outcome.OK, text=text, content=response.content, content_type=content_type, **common)
+        return replace(base, outcome=Outcome.OK, text=text, content=response.content, content_type=content_type)
 
     async def _request_with_retries(
         self, url: str, extra_headers: dict[str, str], priority: int = 0
