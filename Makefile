@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(PY) run_pipeline.py run --offline
 
 test: $(STAMP)
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 bench: $(BENCH_STAMP)
