@@ -18,10 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def measure_ours(n: int) -> dict:
     from bench.generate import stream
     from normalize.evaluate import pair_scores, truth_pairs
-    from normalize.ids import assign_ids
     from normalize.link import link_records
-    from normalize.merge import merge_cluster
-    from normalize.reconcile import paused_gc
+    from normalize.reconcile import merge_linked, paused_gc
     from normalize.record import normalize_record
 
     start = time.perf_counter()
@@ -35,9 +33,8 @@ def measure_ours(n: int) -> dict:
         link = link_records(records)
         t2 = time.perf_counter()
         by_ref = {r.ref: r for r in records}
-        del records  # source records are let go as their programme is merged, as a streaming writer would
-        ids = assign_ids(link.clusters, {})
-        programmes = [merge_cluster(pid, [by_ref.pop(ref) for ref in refs]) for pid, refs in zip(ids, link.clusters)]
+        del records  # source records are let go as their programme is merged (as reconcile_consuming does)
+        programmes = merge_linked(by_ref, link, release=True)
         t3 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the benchmark's own truth table
     count = len(programmes)

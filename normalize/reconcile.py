@@ -46,14 +46,22 @@ def reconcile(raw_records: Sequence[RawRecord], *, as_of: date, known_ids: Mappi
     return reconcile_records(records, known_ids=known_ids, link_settings=link_settings)
 
 
+def merge_linked(by_ref: dict[str, SourceRecord], link: LinkResult, *, known_ids: Mapping[str, str] | None = None,
+                 release: bool = False) -> list[CanonicalRecord]:
+    """One canonical record per linked cluster, sorted by id. `release`: each source record leaves `by_ref` as
+    its programme is merged, so the two are not all held at once."""
+    take = by_ref.pop if release else by_ref.__getitem__
+    ids = assign_ids(link.clusters, known_ids or {})
+    programmes = [merge_cluster(pid, [take(ref) for ref in refs]) for pid, refs in zip(ids, link.clusters)]
+    programmes.sort(key=lambda p: p.programme_id)
+    return programmes
+
+
 def reconcile_records(records: Sequence[SourceRecord], *, known_ids: Mapping[str, str] | None = None,
                       link_settings: LinkSettings = LinkSettings()) -> Reconciled:
     with paused_gc():
         link = link_records(records, link_settings)
-        by_ref = {r.ref: r for r in records}
-        ids = assign_ids(link.clusters, known_ids or {})
-        programmes = [merge_cluster(pid, [by_ref[ref] for ref in refs]) for pid, refs in zip(ids, link.clusters)]
-        programmes.sort(key=lambda p: p.programme_id)
+        programmes = merge_linked({r.ref: r for r in records}, link, known_ids=known_ids)
     return Reconciled(source_records=list(records), programmes=programmes, link=link)
 
 
@@ -66,7 +74,5 @@ def reconcile_consuming(records: list[SourceRecord], *, known_ids: Mapping[str, 
         link = link_records(records, link_settings)
         by_ref = {r.ref: r for r in records}
         records.clear()
-        ids = assign_ids(link.clusters, known_ids or {})
-        programmes = [merge_cluster(pid, [by_ref.pop(ref) for ref in refs]) for pid, refs in zip(ids, link.clusters)]
-        programmes.sort(key=lambda p: p.programme_id)
+        programmes = merge_linked(by_ref, link, known_ids=known_ids, release=True)
     return Reconciled(source_records=[], programmes=programmes, link=link)
