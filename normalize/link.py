@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from normalize.models import SourceRecord
 from normalize.parsed import memo, squash
-from normalize.places import university_key
+from normalize.universities import university_key
 
 # Words portals put around a title that do not tell programmes apart. Degree words are removed from the title
 # but compared separately (degree agreement is its own comparison), so "MA" vs "MSc" still separates them.

@@ -20,7 +20,7 @@ from typing import Any
 from normalize.models import CANONICAL_FIELDS_SET, CanonicalRecord, construct, Conflict, ConflictValue, SourceRecord
 from normalize.link import normalize_title
 from normalize.parsed import squash
-from normalize.places import university_key
+from normalize.universities import university_key
 
 SOURCE_PRIORITY: tuple[str, ...] = ("studyportals", "topuniversities", "masterstudies")
 # Studyportals keeps fees in their original currency per audience and dates as machine-readable attributes;

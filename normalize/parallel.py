@@ -22,7 +22,7 @@ from typing import Any
 from normalize.ids import derive_id
 from normalize.link import LinkResult, LinkSettings
 from normalize.models import CANONICAL_FIELDS_SET, SOURCE_FIELDS_SET, CanonicalRecord, SourceRecord, construct
-from normalize.places import university_key
+from normalize.universities import university_key
 from normalize.reconcile import Reconciled, paused_gc, reconcile_consuming, reconcile_records
 from normalize.record import normalize_record
 from scrapers.records import RawRecord

@@ -8,13 +8,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from normalize.categories import degree_in_title, parse_credits, parse_degree, parse_level, parse_mode, parse_pace
+from normalize.categories import parse_mode, parse_pace
+from normalize.credits import parse_credits
+from normalize.degrees import degree_in_title, parse_degree, parse_level
 from normalize.dates import deadline_problem, parse_date, parse_start
 from normalize.durations import parse_duration
 from normalize.models import SOURCE_FIELDS_SET, VALUE_FIELDS, construct, Conflict, ConflictValue, Flag, SourceRecord
 from normalize.money import parse_living_costs, parse_money
 from normalize.parsed import Parsed
-from normalize.places import EU_EEA, clean_university, parse_languages, parse_locations, partner_universities
+from normalize.languages import parse_languages
+from normalize.places import EU_EEA, parse_locations
+from normalize.universities import clean_university, partner_universities
 from normalize.scores import parse_score, test_name
 from scrapers.records import RawRecord
 

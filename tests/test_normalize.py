@@ -9,11 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.categories import parse_credits, parse_degree, parse_level, parse_mode, parse_pace
+from normalize.categories import parse_mode, parse_pace
+from normalize.credits import parse_credits
+from normalize.degrees import parse_degree, parse_level
 from normalize.dates import parse_date, parse_start
 from normalize.durations import Duration, parse_duration
 from normalize.money import parse_living_costs, parse_money
-from normalize.places import clean_university, parse_languages, parse_locations
+from normalize.languages import parse_languages
+from normalize.places import parse_locations
+from normalize.universities import clean_university
 from normalize.scores import parse_score
 
 D = Decimal
