@@ -103,3 +103,13 @@ def parse_living_costs(raw: str, country: str | None = None) -> Parsed[CostRange
     if low > high:
         return bad("range goes down")
     return Parsed(CostRange(min_month=low, max_month=high, currency=currency))
+
+
+AUDIENCES = ("international", "eu_eea", "domestic", "all")  # "all": the string names no audience
+
+
+@memo
+def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Money]]:
+    """One printed tuition string → its fee per audience ('all' when the string names none)."""
+    parsed = parse_money(raw, country)
+    return Parsed({"all": parsed.value}) if parsed.value is not None else Parsed(problem=parsed.problem, note=parsed.note)
