@@ -107,6 +107,7 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     from normalize.record import normalize_record
     from output.tables import programme_row
     from normalize.merge import merge_cluster
+    from normalize.models import to_dict
     from scrapers.records import NotAProgrammePage, RawRecord, content_hash
     from scrapers.registry import PORTALS
 
@@ -129,9 +130,9 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     record = normalize_record(raw, as_of=datetime.now(timezone.utc).date())
     row = programme_row(merge_cluster("(unlinked)", [record]), first_seen="", last_seen="")
     flat = {k: v for k, v in row.items() if v != "" and k not in ("first_seen", "last_seen", "flags")}
-    out = {"raw": fields, "record": flat, "flags": [f.model_dump() for f in record.flags], "notes": record.notes,
-           "conflicts": [json.loads(c.model_dump_json()) for c in record.conflicts]}
-    typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    out = {"raw": fields, "record": flat, "flags": [to_dict(f) for f in record.flags], "notes": record.notes,
+           "conflicts": [to_dict(c) for c in record.conflicts]}
+    typer.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
 
 
 @app.command("diff")

@@ -4,8 +4,8 @@ Rules, per field:
 - values that agree once normalised (compared accent- and case-folded; titles and universities as linking
   normalises them) merge silently;
 - a value beats a missing one;
-- real disagreements go to the first source in `SOURCE_PRIORITY` (or the field's own order in
-  `FIELD_PRIORITY`) and are recorded as a conflict naming every source's value, the chosen one and the rule;
+- real disagreements go to the first source in the field's priority (`normalize.fields`) and are recorded as
+  a conflict naming every source's value, the chosen one and the rule;
 - list fields (languages, start months, campuses, partners) are unions: two portals listing different start
   months both tell the truth;
 - a fee a portal states without an audience ("Tuition fees: EUR 2,530") fills the EU/EEA and international
@@ -17,26 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from normalize.models import CANONICAL_FIELDS_SET, CanonicalRecord, construct, Conflict, ConflictValue, SourceRecord
+from normalize.fields import BY_NAME, SCALAR_FIELDS, UNION_FIELDS
+from normalize.models import CanonicalRecord, Conflict, ConflictValue, SourceRecord
 from normalize.link import normalize_title
 from normalize.parsed import squash
 from normalize.universities import university_key
-
-SOURCE_PRIORITY: tuple[str, ...] = ("studyportals", "topuniversities", "masterstudies")
-# Studyportals keeps fees in their original currency per audience and dates as machine-readable attributes;
-# TopUniversities' titles and subject areas are cleaner than Masterstudies' (which carry school suffixes).
-FIELD_PRIORITY: dict[str, tuple[str, ...]] = {}
-UNION_FIELDS = frozenset({"languages", "start_months", "start_dates", "campuses", "partner_universities"})
-SCALAR_FIELDS: tuple[str, ...] = (
-    "title", "degree", "level", "university", "city", "country", "duration_months", "duration_months_part_time",
-    "ects", "credits_other", "study_mode", "pace", "application_deadline",
-    "tuition_eu_eea_amount", "tuition_eu_eea_currency", "tuition_eu_eea_period",
-    "tuition_international_amount", "tuition_international_currency", "tuition_international_period",
-    "tuition_all_amount", "tuition_all_currency", "tuition_all_period",
-    "living_cost_min_month", "living_cost_max_month", "living_cost_currency",
-    "ielts_min", "toefl_ibt_min", "subject_area",
-)
-
 
 def _same(value: Any) -> Any:
     return squash(value) if isinstance(value, str) else value
@@ -48,7 +33,7 @@ COMPARE: dict[str, Callable[[Any], Any]] = {"title": normalize_title, "universit
 
 
 def _priority(field: str) -> tuple[str, ...]:
-    return FIELD_PRIORITY.get(field, SOURCE_PRIORITY)
+    return BY_NAME[field].priority
 
 
 def _rule(field: str) -> str:
@@ -106,13 +91,13 @@ def _union(field: str, cluster: _Cluster) -> tuple[list[Any], list[str]]:
     seen: dict[Any, Any] = {}
     sources = []
     for record in cluster.ordered(field):
-        values = record.__dict__[field]
+        values = getattr(record, field)
         if values:
             sources.append(record.source)
             for value in values:
                 seen.setdefault(_same(value), value)
     union = list(seen.values())
-    if field in ("start_months", "start_dates"):
+    if BY_NAME[field].sorted_list:
         union.sort()
     return union, _sources(tuple(sources))
 
@@ -122,26 +107,25 @@ _FIELDS_BY_ORDER: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
     (order, tuple(f for f in SCALAR_FIELDS if _priority(f) == order))
     for order in dict.fromkeys(_priority(f) for f in SCALAR_FIELDS))
 
-# Every field of a canonical record given explicitly, as models.construct() requires.
-_EMPTY: dict[str, Any] = {name: None for name in SCALAR_FIELDS} | {"stale": False, "last_seen_run": None}
 
 
 def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> CanonicalRecord:
     if len(records) == 1:
         return _single(programme_id, records[0])
     cluster = _Cluster(records)
-    values: dict[str, Any] = dict(_EMPTY)
+    values: dict[str, Any] = {}
     provenance: dict[str, list[str]] = {}
     conflicts: list[Conflict] = [c for r in cluster.ordered("title") for c in r.conflicts]  # within-page ones carry over
     for order, fields in _FIELDS_BY_ORDER:
-        rows = [(r.source, r.__dict__) for r in cluster.by_order(order)]
+        ordered = cluster.by_order(order)
         for field in fields:
-            chosen, sources, conflict = _merge_values(field, [(s, d[field]) for s, d in rows if d[field] is not None])
+            given = [(r.source, v) for r in ordered if (v := getattr(r, field)) is not None]
+            chosen, sources, conflict = _merge_values(field, given)
             if chosen is not None:
                 values[field], provenance[field] = chosen, sources
             if conflict is not None:
                 conflicts.append(conflict)
-    for field in sorted(UNION_FIELDS):
+    for field in UNION_FIELDS:
         values[field], sources = _union(field, cluster)
         if values[field]:
             provenance[field] = sources
@@ -154,17 +138,17 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     values.update(programme_id=programme_id, sources=sorted({r.source for r in records}),
                   source_keys=sorted(r.ref for r in records), source_urls=sorted(r.url for r in records),
                   provenance=dict(sorted(provenance.items())), conflicts=conflicts, flags=[f for r in titled for f in r.flags])
-    return construct(CanonicalRecord, CANONICAL_FIELDS_SET, values)  # merged from typed records; a test checks it validates
+    return CanonicalRecord(**values)
 
 
 def _fill_audiences_from_unlabelled_fee(values: dict[str, Any], provenance: dict[str, list[str]]) -> None:
     """A fee stated without an audience fills both audience columns, but only when no source gave one per audience."""
-    if values["tuition_all_amount"] is None or values["tuition_international_amount"] is not None \
-            or values["tuition_eu_eea_amount"] is not None:
+    if values.get("tuition_all_amount") is None or values.get("tuition_international_amount") is not None \
+            or values.get("tuition_eu_eea_amount") is not None:
         return
     for audience in ("international", "eu_eea"):
         for part in ("amount", "currency", "period"):
-            if values[f"tuition_all_{part}"] is not None:
+            if values.get(f"tuition_all_{part}") is not None:
                 values[f"tuition_{audience}_{part}"] = values[f"tuition_all_{part}"]
                 provenance[f"tuition_{audience}_{part}"] = provenance[f"tuition_all_{part}"]
 
@@ -172,17 +156,15 @@ def _fill_audiences_from_unlabelled_fee(values: dict[str, Any], provenance: dict
 def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
     """A programme seen on one portal: its values as they are, each with that portal as provenance. Same result
     as the general path (a test compares them), without the per-field comparisons."""
-    own = record.__dict__
     source = _sources((record.source,))
-    values: dict[str, Any] = {name: own[name] for name in SCALAR_FIELDS}
-    provenance = {name: source for name in SCALAR_FIELDS if own[name] is not None}
+    values: dict[str, Any] = {name: getattr(record, name) for name in SCALAR_FIELDS}
+    provenance = {name: source for name, value in values.items() if value is not None}
     for name in UNION_FIELDS:
-        values[name] = list(own[name])
-        if own[name]:
+        values[name] = list(getattr(record, name))
+        if values[name]:
             provenance[name] = source
-    values["other_scores"] = dict(sorted(own["other_scores"].items()))
+    values["other_scores"] = dict(sorted(record.other_scores.items()))
     _fill_audiences_from_unlabelled_fee(values, provenance)
     values.update(programme_id=programme_id, sources=[record.source], source_keys=[record.ref], source_urls=[record.url],
-                  provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts), flags=list(record.flags),
-                  stale=False, last_seen_run=None)
-    return construct(CanonicalRecord, CANONICAL_FIELDS_SET, values)
+                  provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts), flags=list(record.flags))
+    return CanonicalRecord(**values)

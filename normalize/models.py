@@ -1,20 +1,24 @@
 """Typed records: one per source page (SourceRecord) and one per real programme (CanonicalRecord).
 
-Field names are the CSV column names of the outputs wherever such a column exists.
+Plain slotted dataclasses: a record costs one pointer per field (a field more is 8 bytes, not a bigger dict), and
+building one runs no validation on the hot path. Values come typed from the parsers; `check_record` validates a
+record against the field specification where data leaves the pipeline (tests, `parse`). The value fields are
+those of `normalize.fields`, in its order: checked at import, so a field declared there and not here (or the
+reverse, or with another type) fails at once, naming it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
-
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
+from normalize.fields import BY_NAME, VALUE_FIELDS
 
 
-class Flag(BaseModel, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Flag:
     """A value that did not fit its field: it became missing, and this says why."""
 
     field: str
@@ -27,12 +31,14 @@ class Flag(BaseModel, frozen=True):
         return f"{self.field}: {self.reason} ({self.raw!r})"
 
 
-class ConflictValue(BaseModel, frozen=True):
+@dataclass(frozen=True, slots=True)
+class ConflictValue:
     source: str
     value: Any
 
 
-class Conflict(BaseModel, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Conflict:
     """Sources (or one page's repeated blocks) disagree; `chosen` won by `rule`."""
 
     field: str
@@ -41,72 +47,65 @@ class Conflict(BaseModel, frozen=True):
     rule: str
 
 
-# Fields that hold a value per programme, in CSV order; the reconciler merges exactly these.
-VALUE_FIELDS: tuple[str, ...] = (
-    "title", "degree", "level", "university", "partner_universities", "city", "country", "campuses",
-    "duration_months", "duration_months_part_time", "ects", "credits_other", "study_mode", "pace", "languages",
-    "start_months", "start_dates", "application_deadline",
-    "tuition_eu_eea_amount", "tuition_eu_eea_currency", "tuition_eu_eea_period",
-    "tuition_international_amount", "tuition_international_currency", "tuition_international_period",
-    "tuition_all_amount", "tuition_all_currency", "tuition_all_period",
-    "living_cost_min_month", "living_cost_max_month", "living_cost_currency",
-    "ielts_min", "toefl_ibt_min", "other_scores", "subject_area",
-)
-
-
-class ProgrammeValues(BaseModel):
-    """List and dict defaults are plain literals: pydantic copies them per instance, and unlike default_factory
-    they do not make pydantic inspect a factory's signature on every construction."""
+@dataclass(slots=True, kw_only=True)
+class ProgrammeValues:
+    """The value fields of `normalize.fields.FIELDS`, in its order."""
 
     title: str | None = None
     degree: str | None = None
     level: str | None = None
     university: str | None = None
-    partner_universities: list[str] = []
+    partner_universities: list[str] = field(default_factory=list)
     city: str | None = None
     country: str | None = None
-    campuses: list[str] = []
+    campuses: list[str] = field(default_factory=list)
     duration_months: int | None = None
     duration_months_part_time: int | None = None
     ects: int | None = None
     credits_other: str | None = None
     study_mode: str | None = None
     pace: str | None = None
-    languages: list[str] = []
-    start_months: list[int] = []
-    start_dates: list[str] = []
+    languages: list[str] = field(default_factory=list)
+    start_months: list[int] = field(default_factory=list)
+    start_dates: list[str] = field(default_factory=list)
     application_deadline: str | None = None
-    tuition_eu_eea_amount: Decimal | None = None
-    tuition_eu_eea_currency: str | None = None
-    tuition_eu_eea_period: str | None = None
     tuition_international_amount: Decimal | None = None
     tuition_international_currency: str | None = None
     tuition_international_period: str | None = None
-    tuition_all_amount: Decimal | None = None
-    tuition_all_currency: str | None = None
-    tuition_all_period: str | None = None
+    tuition_international_eur_per_year: Decimal | None = None
+    tuition_eu_eea_amount: Decimal | None = None
+    tuition_eu_eea_currency: str | None = None
+    tuition_eu_eea_period: str | None = None
+    tuition_eu_eea_eur_per_year: Decimal | None = None
+    tuition_domestic_amount: Decimal | None = None
+    tuition_domestic_currency: str | None = None
+    tuition_domestic_period: str | None = None
+    tuition_domestic_eur_per_year: Decimal | None = None
     living_cost_min_month: Decimal | None = None
     living_cost_max_month: Decimal | None = None
     living_cost_currency: str | None = None
     ielts_min: Decimal | None = None
     toefl_ibt_min: int | None = None
-    other_scores: dict[str, Decimal] = {}
+    other_scores: dict[str, Decimal] = field(default_factory=dict)
     subject_area: str | None = None
+    tuition_all_amount: Decimal | None = None
+    tuition_all_currency: str | None = None
+    tuition_all_period: str | None = None
 
 
+@dataclass(slots=True, kw_only=True)
 class SourceRecord(ProgrammeValues):
     """One page's typed values. The page's description is read while normalising (ECTS, partners) and kept only in
-    raw/<source>.jsonl: it is the largest string of a page, and at 42 fields a record's dict fits CPython's
-    64-slot table (43 needed twice the memory per record)."""
+    raw/<source>.jsonl: it is the largest string of a page."""
 
     source: str
     source_key: str
     url: str
     fetched_at: str = ""
     content_hash: str = ""
-    flags: list[Flag] = []
-    conflicts: list[Conflict] = []
-    notes: list[str] = []
+    flags: list[Flag] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -114,39 +113,50 @@ class SourceRecord(ProgrammeValues):
         return f"{self.source}:{self.source_key}"
 
 
+@dataclass(slots=True, kw_only=True)
 class CanonicalRecord(ProgrammeValues):
     programme_id: str
-    sources: list[str] = []  # source names
-    source_keys: list[str] = []  # 'source:key'
-    source_urls: list[str] = []
-    provenance: dict[str, list[str]] = {}  # field → sources that gave the chosen value
-    conflicts: list[Conflict] = []
-    flags: list[Flag] = []
+    sources: list[str] = field(default_factory=list)  # source names
+    source_keys: list[str] = field(default_factory=list)  # 'source:key'
+    source_urls: list[str] = field(default_factory=list)
+    provenance: dict[str, list[str]] = field(default_factory=dict)  # field → sources that gave the chosen value
+    conflicts: list[Conflict] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
     stale: bool = False
-    last_seen_run: str | None = None
 
 
-# pydantic keeps a per-instance set of the fields given (2 KB each at 43 fields). Our constructors give every
-# field, so one shared set of all names is exactly right, and pydantic's __setattr__ only ever adds names already
-# in it. Saves 2 KB per record at a million records.
-SOURCE_FIELDS_SET: set[str] = set(SourceRecord.model_fields)
-CANONICAL_FIELDS_SET: set[str] = set(CanonicalRecord.model_fields)
+def to_dict(record: Any) -> dict[str, Any]:
+    """A record as plain data for JSON (Decimals stay Decimals; the writer renders them)."""
+    return dataclasses.asdict(record)
 
 
-def construct(cls: type[ModelT], fields_set: set[str], values: dict[str, Any]) -> ModelT:
-    """A model from values that are already typed and complete (every field given): what
-    `BaseModel.model_construct` ends with, without its walk over every field (~8 µs of ~9 per record at 48
-    fields, measured). Only for models without post-init hooks, private attributes or extras, checked below;
-    a test checks the records it builds validate unchanged."""
-    model = cls.__new__(cls)
-    _set_attribute(model, "__dict__", values)
-    _set_attribute(model, "__pydantic_fields_set__", fields_set)
-    _set_attribute(model, "__pydantic_extra__", None)
-    _set_attribute(model, "__pydantic_private__", None)
-    return model
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "Decimal": (Decimal,)}
 
 
-_set_attribute = object.__setattr__
-for _model in (SourceRecord, CanonicalRecord):
-    assert not _model.__pydantic_post_init__ and not _model.__private_attributes__, _model
-    assert _model.model_config.get("extra") in (None, "ignore"), _model
+def check_record(record: ProgrammeValues) -> list[str]:
+    """Where each value field breaks its declared type: empty for a valid record. Validation at the edges."""
+    problems = []
+    for name in VALUE_FIELDS:
+        value, declared = getattr(record, name), BY_NAME[name].python
+        if declared.startswith("list["):
+            inner = _TYPES[declared[5:-1]]
+            ok = isinstance(value, list) and all(isinstance(v, inner) and not isinstance(v, bool) for v in value)
+        elif declared.startswith("dict["):
+            ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, Decimal) for k, v in value.items())
+        else:
+            inner = _TYPES[declared.removesuffix(" | None")]
+            ok = value is None or (isinstance(value, inner) and not isinstance(value, bool))
+        if not ok:
+            problems.append(f"{name}: {value!r} is not {declared}")
+    return problems
+
+
+def _check_against_spec() -> None:
+    declared = [(f.name, str(f.type)) for f in dataclasses.fields(ProgrammeValues)]
+    wanted = [(name, BY_NAME[name].python) for name in VALUE_FIELDS]
+    if declared != wanted:
+        diff: list[Any] = sorted(set(declared) ^ set(wanted)) or ["(order differs)"]
+        raise TypeError(f"normalize/models.py ProgrammeValues and normalize/fields.py FIELDS disagree: {diff}")
+
+
+_check_against_spec()

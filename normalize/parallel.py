@@ -2,10 +2,10 @@
 no pair ever crosses partitions and each partition reconciles on its own.
 
 Each forked worker reads the raw stream itself, keeps its partition, and normalises, links and merges it; the
-parent does partition 0 meanwhile. Results come back as the models' plain field dicts (pickled: ~7 µs out and
-~5 µs in per programme, measured, with the cyclic collector paused) and are rebuilt with models.construct().
-Pickling the pydantic objects themselves cost ~120 µs each, as much as a worker saves; so did unpickling with
-the collector running. Small inputs stay in one process: a fork costs more than it saves there.
+parent does partition 0 meanwhile. Results come back pickled (records are slotted dataclasses: pickled as their
+slot values). Small inputs stay in one process: a fork costs more than it saves there. The cyclic collector is
+the caller's business: at a million records it rescans the growing heap, so the CLI and the benchmark pause it
+around a run (library code leaves it alone).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from typing import Any
 
 from normalize.ids import derive_id
 from normalize.link import LinkResult, LinkSettings
-from normalize.models import CANONICAL_FIELDS_SET, SOURCE_FIELDS_SET, CanonicalRecord, SourceRecord, construct
 from normalize.universities import university_key
-from normalize.reconcile import Reconciled, paused_gc, reconcile_consuming, reconcile_records
+from normalize.reconcile import Reconciled, reconcile_consuming, reconcile_records
 from normalize.record import normalize_record
 from scrapers.records import RawRecord
 
@@ -47,23 +46,20 @@ def partition_of(raw: RawRecord, partitions: int) -> int:
 def _reconcile_partition(raw_source: RawSource, index: int, partitions: int, as_of: date,
                          known_ids: Mapping[str, str], link_settings: LinkSettings,
                          keep_source_records: bool) -> Reconciled:
-    with paused_gc():
-        records = [normalize_record(r, as_of=as_of) for r in raw_source() if partition_of(r, partitions) == index]
+    records = [normalize_record(r, as_of=as_of) for r in raw_source() if partition_of(r, partitions) == index]
     if keep_source_records:
         return reconcile_records(records, known_ids=known_ids, link_settings=link_settings)
     return reconcile_consuming(records, known_ids=known_ids, link_settings=link_settings)
 
 
 def _to_wire(result: Reconciled, keep_source_records: bool) -> tuple[Any, ...]:
-    return ([r.__dict__ for r in result.source_records] if keep_source_records else [],
-            [p.__dict__ for p in result.programmes], result.link.clusters, result.link.review,
-            result.link.matched_pairs)
+    return (result.source_records if keep_source_records else [], result.programmes, result.link.clusters,
+            result.link.review, result.link.matched_pairs)
 
 
 def _from_wire(wire: tuple[Any, ...]) -> Reconciled:
     sources, programmes, clusters, review, matched = wire
-    return Reconciled(source_records=[construct(SourceRecord, SOURCE_FIELDS_SET, d) for d in sources],
-                      programmes=[construct(CanonicalRecord, CANONICAL_FIELDS_SET, d) for d in programmes],
+    return Reconciled(source_records=sources, programmes=programmes,
                       link=LinkResult(clusters=clusters, matched_pairs=matched, review=review))
 
 
@@ -71,8 +67,7 @@ def _worker(sender: Any, raw_source: RawSource, index: int, partitions: int, as_
             known_ids: Mapping[str, str], link_settings: LinkSettings, keep_source_records: bool) -> None:
     try:
         result = _reconcile_partition(raw_source, index, partitions, as_of, known_ids, link_settings, keep_source_records)
-        with paused_gc():
-            payload = pickle.dumps(("ok", _to_wire(result, keep_source_records)), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(("ok", _to_wire(result, keep_source_records)), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # the worker's boundary: the parent raises it with this traceback
         payload = pickle.dumps(("error", traceback.format_exc()))
     sender.send_bytes(payload)
@@ -99,18 +94,16 @@ def reconcile_parallel(raw_source: RawSource, *, as_of: date, workers: int, expe
         children.append((process, receiver))
     parts = [_reconcile_partition(raw_source, 0, partitions, as_of, known_ids, link_settings, keep_source_records)]
     for process, receiver in children:
-        with paused_gc():
-            try:
-                status, data = pickle.loads(receiver.recv_bytes())  # the bytes are let go as soon as they are read
-            except EOFError:
-                process.join()
-                raise ReconcileError(f"reconcile worker {process.pid} died (exit code {process.exitcode})") from None
+        try:
+            status, data = pickle.loads(receiver.recv_bytes())  # the bytes are let go as soon as they are read
+        except EOFError:
             process.join()
-            if status == "error":
-                raise ReconcileError(f"reconcile worker failed:\n{data}")
-            parts.append(_from_wire(data))
-    with paused_gc():  # with the collector on, merging a million programmes took 13 s instead of under 1 s
-        return _combine(parts)
+            raise ReconcileError(f"reconcile worker {process.pid} died (exit code {process.exitcode})") from None
+        process.join()
+        if status == "error":
+            raise ReconcileError(f"reconcile worker failed:\n{data}")
+        parts.append(_from_wire(data))
+    return _combine(parts)
 
 
 def _combine(parts: list[Reconciled]) -> Reconciled:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,26 +21,9 @@ class Reconciled:
     link: LinkResult
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Reconciling builds millions of small objects and no reference cycles; the cyclic collector would rescan
-    the growing heap again and again (cost growing faster than the data). Reference counting still frees them.
-    On the way out the objects built are frozen (moved to the permanent generation): otherwise the first
-    collection after re-enabling rescans them all, 1-2 s at a million records, in every process."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def reconcile(raw_records: Sequence[RawRecord], *, as_of: date, known_ids: Mapping[str, str] | None = None,
               link_settings: LinkSettings = LinkSettings()) -> Reconciled:
-    with paused_gc():
-        records = [normalize_record(r, as_of=as_of) for r in raw_records]
+    records = [normalize_record(r, as_of=as_of) for r in raw_records]
     return reconcile_records(records, known_ids=known_ids, link_settings=link_settings)
 
 
@@ -59,9 +40,8 @@ def merge_linked(by_ref: dict[str, SourceRecord], link: LinkResult, *, known_ids
 
 def reconcile_records(records: Sequence[SourceRecord], *, known_ids: Mapping[str, str] | None = None,
                       link_settings: LinkSettings = LinkSettings()) -> Reconciled:
-    with paused_gc():
-        link = link_records(records, link_settings)
-        programmes = merge_linked({r.ref: r for r in records}, link, known_ids=known_ids)
+    link = link_records(records, link_settings)
+    programmes = merge_linked({r.ref: r for r in records}, link, known_ids=known_ids)
     return Reconciled(source_records=list(records), programmes=programmes, link=link)
 
 
@@ -70,9 +50,8 @@ def reconcile_consuming(records: list[SourceRecord], *, known_ids: Mapping[str, 
     """reconcile_records() for a caller that does not need the source records afterwards: the list is emptied
     and each record is let go as soon as its programme is merged, so source records and programmes are not all
     held at once (at 10^6 records, the difference between the peak and the end state)."""
-    with paused_gc():
-        link = link_records(records, link_settings)
-        by_ref = {r.ref: r for r in records}
-        records.clear()
-        programmes = merge_linked(by_ref, link, known_ids=known_ids, release=True)
+    link = link_records(records, link_settings)
+    by_ref = {r.ref: r for r in records}
+    records.clear()
+    programmes = merge_linked(by_ref, link, known_ids=known_ids, release=True)
     return Reconciled(source_records=[], programmes=programmes, link=link)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from normalize.link import ScoredPair
-from normalize.models import CanonicalRecord
+from normalize.models import CanonicalRecord, to_dict
 from output.columns import COLUMN_NAMES, COLUMNS
 from output.tables import neutralise, write_csv
 from scrapers.records import RawRecord
@@ -34,9 +34,9 @@ def read_raw(path: Path) -> list[RawRecord]:
 
 def datapackage() -> dict[str, Any]:
     fields = []
-    for name, kind, description in COLUMNS:
-        field: dict[str, Any] = {"name": name, "type": kind, "description": description}
-        if kind == "boolean":
+    for column in COLUMNS:
+        field: dict[str, Any] = {"name": column.name, "type": column.table_type, "description": column.description}
+        if column.table_type == "boolean":
             field["trueValues"], field["falseValues"] = ["true"], ["false"]
         fields.append(field)
     return {
@@ -55,7 +55,7 @@ def write_run_files(run_dir: Path, programmes: Sequence[CanonicalRecord], rows: 
                     review: Sequence[ScoredPair], titles: Mapping[str, str]) -> None:
     write_csv(run_dir / "programmes.csv", COLUMN_NAMES, rows)
     (run_dir / "datapackage.json").write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
-    records = [json.loads(p.model_dump_json()) for p in programmes]
+    records = [json.loads(dump(to_dict(p))) for p in programmes]
     (run_dir / "programmes.json").write_text(json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
     with open(run_dir / "programmes.jsonl", "w", encoding="utf-8") as fh:

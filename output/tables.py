@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -34,15 +33,15 @@ def _cell(value: Any) -> str:
         return str(value)
     if isinstance(value, (list, tuple)):
         return neutralise(LIST_SEPARATOR.join(_cell(v) for v in value))
+    if isinstance(value, dict):
+        return neutralise(LIST_SEPARATOR.join(f"{k}={_cell(v)}" for k, v in sorted(value.items())))
     return neutralise(str(value))
 
 
 def programme_row(p: CanonicalRecord, *, first_seen: str, last_seen: str) -> dict[str, str]:
-    currency = p.tuition_international_currency or p.tuition_eu_eea_currency
-    period = p.tuition_international_period or p.tuition_eu_eea_period
     values: dict[str, Any] = {name: getattr(p, name, None) for name in COLUMN_NAMES}
     values.update(
-        tuition_currency=currency, tuition_period=period, n_conflicts=len(p.conflicts),
+        n_conflicts=len(p.conflicts),
         flags=[f.short() for f in p.flags], first_seen=first_seen, last_seen=last_seen, stale=p.stale,
         source_urls=p.source_urls, sources=p.sources,
     )
@@ -60,11 +59,3 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, st
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()

@@ -55,8 +55,8 @@ def test_run_publishes_valid_outputs(tmp_path):
     assert frame["programme_id"].is_unique and len(frame) == 18
     from output.columns import COLUMNS, PANDAS_DTYPES
 
-    assert list(frame.columns) == [name for name, _, _ in COLUMNS]
-    for name, kind, _ in COLUMNS:  # every column reads, with no options, as the README says
+    assert list(frame.columns) == [c.name for c in COLUMNS]
+    for name, kind in ((c.name, c.table_type) for c in COLUMNS):  # every column reads, with no options, as the README says
         column, dtype = frame[name], str(frame[name].dtype)
         if column.isna().all():
             assert dtype == "float64", name  # pandas' type for a column with no value at all

@@ -1,0 +1,124 @@
+"""How printed strings become values: for each raw name a scraper hands on, its parser and the record fields the
+parsed value fills. The other half of the field specification (`normalize.fields`).
+
+One table serves whole pages (`normalize.record`) and single strings (`normalize.fieldtext`, behind
+`programme-scout normalize` and `make eval`), so what a user asks about one string is what a run does with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from normalize.categories import parse_mode, parse_pace
+from normalize.credits import parse_credits
+from normalize.dates import parse_date, parse_start
+from normalize.degrees import parse_degree, parse_level
+from normalize.durations import parse_duration
+from normalize.languages import parse_languages
+from normalize.money import Money, parse_living_costs, parse_money, parse_tuition
+from normalize.parsed import Parsed
+from normalize.places import parse_locations
+from normalize.scores import parse_score, test_name
+
+Parser = Callable[[str, str, "str | None"], Parsed]  # (text, label, country) → parsed value
+Columns = Callable[[Any], dict[str, Any]]  # parsed value → record fields
+TEST_SCORE_PREFIX = "test_score:"  # "test_score:IELTS": the label as the page prints it follows the colon
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Input:
+    name: str  # the field's name for `programme-scout normalize` and the dev sets
+    raw: str  # the raw name scrapers hand on (a prefix for test scores)
+    parse: Parser
+    columns: Columns
+    conflicts: bool = True  # False: a page's later values add to lists but never contest its first scalar values
+    flags_as: str = ""  # the record field a flag names (default: the input's name)
+
+    def flag_field(self, label: str) -> str:
+        if self.raw == TEST_SCORE_PREFIX:
+            return test_name(label) or label.upper()
+        return self.flags_as or self.name
+
+
+def _fee_columns(audience: str) -> Columns:
+    def columns(money: Money) -> dict[str, Any]:
+        return {f"tuition_{audience}_amount": money.amount, f"tuition_{audience}_currency": money.currency or None,
+                f"tuition_{audience}_period": money.period}
+    return columns
+
+
+def _fees(fees: dict[str, Money]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for audience, money in fees.items():
+        out.update(_fee_columns(audience)(money))
+    return out
+
+
+def _score_columns(label: str) -> Columns:
+    name = test_name(label) or label.upper()
+
+    def columns(score: Any) -> dict[str, Any]:
+        if name == "IELTS":
+            return {"ielts_min": score}
+        if name == "TOEFL_IBT":
+            return {"toefl_ibt_min": int(score)}
+        return {"other_scores": {name: score}}
+    return columns
+
+
+def _text(raw: str, label: str, country: str | None) -> Parsed[str]:
+    return Parsed(raw.strip()) if raw.strip() else Parsed(note="empty")
+
+
+def _places(places: Any) -> dict[str, Any]:
+    first = places[0]
+    return {"city": first.city, "country": first.country,
+            "campuses": [f"{p.city}, {p.country}" if p.city else p.country for p in places]}
+
+
+INPUTS: tuple[Input, ...] = (
+    Input(name="title", raw="title", parse=_text, columns=lambda v: {"title": v}),
+    Input(name="university", raw="university", parse=_text, columns=lambda v: {"university": v}),
+    Input(name="location", raw="location", parse=lambda t, lb, c: parse_locations(t), columns=_places, conflicts=False,
+          flags_as="campuses"),
+    Input(name="degree", raw="degree", parse=lambda t, lb, c: parse_degree(t), columns=lambda v: {"degree": v}),
+    Input(name="level", raw="level", parse=lambda t, lb, c: parse_level(t), columns=lambda v: {"level": v}),
+    Input(name="duration", raw="duration", parse=lambda t, lb, c: parse_duration(t), flags_as="duration_months", columns=lambda v: {
+        "duration_months": v.full_time_months, "duration_months_part_time": v.part_time_months}),
+    Input(name="credits", raw="credits", parse=lambda t, lb, c: parse_credits(t), flags_as="ects",
+          columns=lambda v: {"ects": v[0], "credits_other": v[1]}),
+    Input(name="study_mode", raw="mode", parse=lambda t, lb, c: parse_mode(t), columns=lambda v: {"study_mode": v}),
+    Input(name="pace", raw="pace", parse=lambda t, lb, c: parse_pace(t), columns=lambda v: {"pace": v}),
+    Input(name="languages", raw="languages", parse=lambda t, lb, c: parse_languages(t),
+          columns=lambda v: {"languages": list(v)}),
+    Input(name="subject_area", raw="subject_area", parse=_text, columns=lambda v: {"subject_area": v}),
+    Input(name="deadline", raw="deadline", parse=lambda t, lb, c: parse_date(t), flags_as="application_deadline",
+          columns=lambda v: {"application_deadline": v}),
+    Input(name="start", raw="start_dates", parse=lambda t, lb, c: parse_start(t), flags_as="start_months", columns=lambda v: {
+        "start_months": sorted({m for m, _ in v}), "start_dates": sorted({f"{y:04d}-{m:02d}" for m, y in v if y})}),
+    Input(name="tuition", raw="tuition", parse=lambda t, lb, c: parse_tuition(t, c), columns=_fees),
+    *(Input(name=f"tuition_{a}", raw=f"tuition_{a}", parse=lambda t, lb, c: parse_money(t, c),
+            columns=_fee_columns(a)) for a in ("international", "eu_eea", "domestic")),
+    Input(name="living_costs", raw="living_costs", parse=lambda t, lb, c: parse_living_costs(t, c), columns=lambda v: {
+        "living_cost_min_month": v.min_month, "living_cost_max_month": v.max_month, "living_cost_currency": v.currency}),
+    Input(name="english_test", raw=TEST_SCORE_PREFIX, parse=lambda t, lb, c: parse_score(lb, t),
+          columns=lambda v: {}),  # columns depend on the label: see columns_of()
+)
+BY_INPUT_NAME: dict[str, Input] = {i.name: i for i in INPUTS}
+BY_RAW: dict[str, Input] = {i.raw: i for i in INPUTS}
+# Raw names read by the record builder itself, not through a parser of their own.
+READ_WHOLE: frozenset[str] = frozenset({"description", "test_score_unlabelled"})
+
+
+def input_for(raw_name: str) -> tuple[Input, str] | None:
+    """The input a raw name feeds, and the label it carries (test scores); None for a name we do not read."""
+    if raw_name.startswith(TEST_SCORE_PREFIX):
+        return BY_RAW[TEST_SCORE_PREFIX], raw_name[len(TEST_SCORE_PREFIX):]
+    found = BY_RAW.get(raw_name)
+    return (found, "") if found else None
+
+
+def columns_of(spec: Input, label: str) -> Columns:
+    return _score_columns(label) if spec.raw == TEST_SCORE_PREFIX else spec.columns
