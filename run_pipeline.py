@@ -65,8 +65,9 @@ def run_command(
 ) -> None:
     """Crawl, reconcile, write and (unless drift) publish one run."""
     from output.lock import Locked
-    from output.runner import EXIT_ERROR, EXIT_LOCKED, EXIT_USAGE, run
-    from scrapers.settings import SettingsError, load_settings
+    from programme_scout.gcpause import collector_paused
+    from programme_scout.pipeline import EXIT_ERROR, EXIT_LOCKED, EXIT_USAGE, run
+    from programme_scout.settings import SettingsError, load_settings
 
     try:
         settings = load_settings(config, offline=offline or None, mirror_dir=mirror,
@@ -87,7 +88,8 @@ def run_command(
         on_page = lambda source, outcome: progress.advance(tasks[source])  # noqa: E731
         progress.start()
     try:
-        code, report = run(settings, on_page=on_page)
+        with collector_paused():  # a run builds millions of objects and no cycles: see programme_scout.gcpause
+            code, report = run(settings, on_page=on_page)
     except Locked as exc:
         fail(str(exc), EXIT_LOCKED)
     except Exception as exc:  # the run's boundary: a clear message and exit 1, never a traceback for cron
@@ -178,11 +180,11 @@ def link_eval_command(mirror: Path = typer.Option(ROOT / "fixtures" / "mirror", 
 
     from normalize.evaluate import pair_scores, truth_pairs
     from normalize.reconcile import reconcile
-    from output.runner import crawl_all
-    from scrapers.settings import load_settings
+    from programme_scout.pipeline import crawl
+    from programme_scout.settings import load_settings
 
     settings = load_settings(None, offline=True, mirror_dir=mirror, data_dir=Path("/nonexistent"))
-    crawled = asyncio.run(crawl_all(settings))
+    crawled = asyncio.run(crawl(settings))
     raw = [r for result in crawled.values() for r in result.records]
     reconciled = reconcile(raw, as_of=datetime.now(timezone.utc).date())
     with open(truth, encoding="utf-8") as fh:

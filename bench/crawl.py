@@ -67,9 +67,9 @@ async def serve(n_details: int, port_file: str) -> None:
                     body, status = b"ok", 200
                 else:
                     await asyncio.sleep(LATENCY_S)
-                    body = pages.get(path)
-                    status = 200 if body is not None else 404
-                    body = body or b"not found"
+                    page = pages.get(path)
+                    status = 200 if page is not None else 404
+                    body = page or b"not found"
                 writer.write(b"HTTP/1.1 %d OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
                              % (status, len(body)) + body)
                 await writer.drain()
@@ -118,7 +118,7 @@ def run_ours(base: str, concurrency: int, delay_s: float) -> int:
     from scrapers import masterstudies
     from scrapers.crawl import crawl_source
     from scrapers.fetch import Fetcher
-    from scrapers.settings import FetchSettings
+    from programme_scout.settings import FetchSettings
 
     async def go() -> int:
         settings = FetchSettings(per_host_concurrency=concurrency, per_host_delay_s=delay_s, http_timeout_s=30.0)

@@ -19,14 +19,15 @@ def measure_ours(n: int) -> dict:
     from bench.generate import stream
     from normalize.evaluate import pair_scores, truth_pairs
     from normalize.link import link_records
-    from normalize.reconcile import merge_linked, paused_gc
+    from normalize.reconcile import merge_linked
+    from programme_scout.gcpause import collector_paused
     from normalize.record import normalize_record
 
     start = time.perf_counter()
     generated = sum(1 for _ in stream(n, {}))
     generate_s = time.perf_counter() - start
     as_of = date(2026, 11, 24)
-    with paused_gc():
+    with collector_paused():
         t0 = time.perf_counter()
         records = [normalize_record(r, as_of=as_of) for r in stream(n, {})]
         t1 = time.perf_counter()
@@ -56,10 +57,12 @@ def measure_parallel(n: int, workers: int) -> dict:
     from bench.generate import stream
     from normalize.evaluate import pair_scores, truth_pairs
     from normalize.parallel import reconcile_parallel
+    from programme_scout.gcpause import collector_paused
 
     start = time.perf_counter()
-    result = reconcile_parallel(lambda: stream(n, {}), as_of=date(2026, 11, 24), workers=workers, expected_records=n,
-                                keep_source_records=False)
+    with collector_paused():
+        result = reconcile_parallel(lambda: stream(n, {}), as_of=date(2026, 11, 24), workers=workers,
+                                    expected_records=n, keep_source_records=False)
     elapsed = time.perf_counter() - start
     parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -1,17 +1,135 @@
-"""Publishing a run: the drift guard, then an atomic swap of data/latest.
+"""Publishing a run: its files, the change report, the drift guard, the history commit, then an atomic swap of
+data/latest.
 
 `data/latest` is a symlink to `runs/<run_id>`; it is replaced with rename(2), so a reader (or a run killed at
-any moment) sees either the old run or the new one, never a half-written directory."""
+any moment) sees either the old run or the new one, never a half-written directory. The history transaction is
+the commit point (see output.build.recover)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapers.settings import PublishSettings
+from normalize.fields import VALUE_FIELDS
+from normalize.link import ScoredPair
+from normalize.models import SourceRecord
+from normalize.reconcile import Reconciled
+from output.diff import compare, render_summary, write_changes
+from output.files import write_run_files
+from output.report import write_report
+from output.tables import programme_row, read_csv
+from programme_scout.settings import PublishSettings, Settings
+from scrapers.records import CrawlResult
+
+if TYPE_CHECKING:
+    from output.build import RunBuild
+
+log = logging.getLogger("programme_scout")
+EXIT_OK, EXIT_DRIFT, EXIT_STALE = 0, 3, 4
+REVIEW_IN_REPORT = 50  # the most uncertain pairs shown in the report and history; review.csv holds them all
+PAGE_OUTCOMES = ("ok", "not_modified", "blocked", "failed", "not_found", "robots_disallowed")
+
+
+class RunFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    published: bool
+    stale_sources: dict[str, str]
+    report: dict[str, Any]
+
+
+def fill_rates(records: Sequence[SourceRecord]) -> dict[str, float]:
+    if not records:
+        return {}
+    return {field: round(100.0 * sum(1 for r in records if getattr(r, field) not in (None, [], {})) / len(records), 1)
+            for field in VALUE_FIELDS}
+
+
+def review_summary(review: Sequence[ScoredPair], titles: Mapping[str, str]) -> dict[str, Any]:
+    """Bounded whatever the run's size: counts per reason and the most uncertain pairs (review.csv has all)."""
+    reasons = Counter(reason for pair in review for reason in pair.reasons)
+    return {"pairs": len(review), "by_reason": dict(sorted(reasons.items())),
+            "most_uncertain": [{"left": p.left, "right": p.right, "score": p.score, "reasons": "; ".join(p.reasons),
+                                "left_title": titles.get(p.left, ""), "right_title": titles.get(p.right, "")}
+                               for p in review[:REVIEW_IN_REPORT]]}
+
+
+def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],
+            reconciled: Reconciled) -> Outcome:
+    """Write the run's files into the build, judge drift, commit the run to history and, unless drifted, swap
+    data/latest to it."""
+    history = build.history
+    source_records = reconciled.source_records
+    by_source: dict[str, list[SourceRecord]] = {source: [] for source in crawled}
+    for record in source_records:
+        by_source.setdefault(record.source, []).append(record)
+    stats = {source: {"records": len(records), "stale": source in stale_sources,
+                      "outcomes": dict(crawled[source].outcomes) if source in crawled else {},
+                      "fill_rates": fill_rates(records)}
+             for source, records in by_source.items()}
+    stale_refs = {r.ref for r in source_records if r.source in stale_sources}
+    dates = history.dates()
+    today = build.as_of.isoformat()
+    rows = []
+    for programme in reconciled.programmes:
+        programme.stale = bool(programme.source_keys) and set(programme.source_keys) <= stale_refs
+        first, last = dates.get(programme.programme_id, (today, today))
+        rows.append(programme_row(programme, first_seen=first, last_seen=last if programme.stale else today))
+    titles = {r.ref: r.title or "" for r in source_records}
+    write_run_files(build.path, reconciled.programmes, rows, reconciled.link.review, titles)
+    ids = [row["programme_id"] for row in rows]
+    if len(ids) != len(set(ids)):
+        raise RunFailed("duplicate programme ids in the run")
+    latest_csv = build.latest / "programmes.csv"
+    diff = compare(read_csv(latest_csv) if latest_csv.exists() else [], rows)
+    write_changes(diff, build.path)
+    previous_runs = history.published_runs()
+    drift = find_drift(history.source_stats(previous_runs[-1]) if previous_runs else {}, stats, settings.publish)
+    published = not drift or settings.publish.accept_drift
+    if not published:
+        exit_code, status = EXIT_DRIFT, "drift: not published"
+    elif stale_sources:
+        exit_code, status = EXIT_STALE, "published with stale sources"
+    else:
+        exit_code, status = EXIT_OK, "published"
+    report = {
+        "run_id": build.run_id, "started_at": build.started.isoformat(timespec="seconds"), "status": status,
+        "exit_code": exit_code,
+        "duration_s": round((datetime.now(timezone.utc) - build.started).total_seconds(), 3),
+        "pages": {s: {o: r.outcomes.get(o, 0) for o in PAGE_OUTCOMES} for s, r in crawled.items()},
+        "records": {s: st["records"] for s, st in stats.items()},
+        "fill_rates": {s: st["fill_rates"] for s, st in stats.items()},
+        "programmes": len(rows), "conflicts": sum(len(p.conflicts) for p in reconciled.programmes),
+        "review_pairs": len(reconciled.link.review), "changes_summary": render_summary(diff),
+        "conflicts_by_field": dict(Counter(c.field for p in reconciled.programmes for c in p.conflicts).most_common()),
+        "review": review_summary(reconciled.link.review, titles),
+        "errors": [r.to_dict() for res in crawled.values() for r in res.reports],
+        "drift": drift, "stale_sources": stale_sources,
+    }
+    write_report(build.path, report)
+    log.info("run %s: %s; %s", build.run_id, status, report["changes_summary"])
+    final = build.finish()
+    id_map = {ref: p.programme_id for p in reconciled.programmes for ref in p.source_keys}
+    history.record_run(run_id=build.run_id, started_at=build.started.isoformat(timespec="seconds"),
+                       ended_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                       status="partial" if exit_code == EXIT_STALE else ("published" if published else "drift"),
+                       exit_code=exit_code, settings=settings.to_dict(), summary=report, sources=stats,
+                       rows=rows if published else (), id_map=id_map if published else None, run_date=today)
+    if published:
+        swap_latest(build.data_dir, final)
+        prune_runs(build.runs_dir, settings.publish.keep_runs, {final, build.latest})
+    report["run_dir"] = str(final)
+    return Outcome(published=published, stale_sources=stale_sources, report=report)
 
 
 def find_drift(previous: Mapping[str, Mapping[str, Any]], current: Mapping[str, Mapping[str, Any]],

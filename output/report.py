@@ -35,7 +35,7 @@ def render_html(report: dict[str, Any]) -> str:
                         for f, n in report.get("conflicts_by_field", {}).items())
     review = "".join(f"<tr><td>{escape(p['left_title'])}<br><code>{escape(p['left'])}</code></td><td>{escape(p['right_title'])}"
                      f"<br><code>{escape(p['right'])}</code></td><td>{p['score']:.2f}</td><td>{escape(p['reasons'])}</td></tr>"
-                     for p in report.get("review", []))
+                     for p in report.get("review", {}).get("most_uncertain", []))
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>programme-scout run {escape(report['run_id'])}</title>
 <style>body{{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#222;padding:0 1rem}}
 table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}td,th{{border:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}}
@@ -54,7 +54,7 @@ code{{font-size:13px}}.status{{font-size:1.3rem;font-weight:600}}
 <h2>Fill rate per source and field</h2><table class="num"><tr><th></th>{head}</tr>{body}</table>
 <h2>Conflicts by field</h2><p>Every value and the rule that chose: <code>conflicts.csv</code>.</p>
 <table class="num">{conflicts}</table>
-<h2>Pairs to review</h2><p>Similar records that were not merged (<code>review.csv</code>).</p>
+<h2>Pairs to review</h2><p>Similar records that were not merged: the most uncertain shown here, every one in <code>review.csv</code>.</p>
 <table><tr><th>left</th><th>right</th><th>score</th><th>why not merged</th></tr>{review}</table>
 <h2>Pages without a record</h2><table><tr><th>source</th><th>outcome</th><th>URL</th><th>reason</th></tr>{errors}</table>
 </body></html>

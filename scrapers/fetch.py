@@ -22,7 +22,7 @@ from scrapers.outcomes import FetchResult, Outcome
 from scrapers.politeness import HostGates
 from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, parse_retry_after
 from scrapers.robots import RobotsCache
-from scrapers.settings import FetchSettings
+from programme_scout.settings import FetchSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 

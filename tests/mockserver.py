@@ -159,11 +159,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/challenge":
             return self._send(int(q.get("n", 403)), CHALLENGE_HTML.encode(), {"cf-mitigated": "challenge"})
         if path == "/latin1":
-            body = "<html><h1>Universität Münster — café</h1></html>".replace("—", "-").encode("iso-8859-1")
-            return self._send(200, body, content_type="text/html; charset=ISO-8859-1")
+            latin1 = "<html><h1>Universität Münster — café</h1></html>".replace("—", "-").encode("iso-8859-1")
+            return self._send(200, latin1, content_type="text/html; charset=ISO-8859-1")
         if path == "/latin1-meta":
-            body = '<html><head><meta charset="iso-8859-1"></head><h1>Université de Liège</h1></html>'
-            return self._send(200, body.encode("iso-8859-1"), content_type="text/html")
+            meta = '<html><head><meta charset="iso-8859-1"></head><h1>Université de Liège</h1></html>'
+            return self._send(200, meta.encode("iso-8859-1"), content_type="text/html")
         if path == "/etag":
             tag = '"v1"'
             if self.headers.get("If-None-Match") == tag:
@@ -193,6 +193,7 @@ class Handler(BaseHTTPRequestHandler):
                 count = log.counters["fault:" + rel]
             if fault.always or count <= fault.times:
                 return self._inject(fault)
+        assert self.server.mirror is not None
         target = self.server.mirror / rel
         if not target.is_file():
             return self._send(404, b"not found")

@@ -19,10 +19,10 @@ import pytest
 from conftest import MIRROR, ROOT
 from mockserver import Fault, MockServer
 
-from output.runner import crawl_all
+from programme_scout.pipeline import crawl as crawl_all
 from scrapers.replay import mirror_relpath
 from scrapers.resolve import ResolveTransport
-from scrapers.settings import FetchSettings, Settings
+from programme_scout.settings import FetchSettings, Settings
 
 pytestmark = pytest.mark.slow
 HOSTS = ("www.mastersportal.com", "www.topuniversities.com", "www.masterstudies.com")
@@ -87,9 +87,11 @@ CHILD = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import output.runner as runner
+import output.history
+import output.publish
+import programme_scout.pipeline as pipeline
 from scrapers.resolve import ResolveTransport
-from scrapers.settings import FetchSettings, Settings
+from programme_scout.settings import FetchSettings, Settings
 
 pause_at = sys.argv[2]
 
@@ -101,8 +103,8 @@ def marker(name, real):
         return real(*args, **kwargs)
     return wrapped
 
-runner.History.record_run = marker("before-commit", runner.History.record_run)
-runner.swap_latest = marker("before-swap", runner.swap_latest)
+output.history.History.record_run = marker("before-commit", output.history.History.record_run)
+output.publish.swap_latest = marker("before-swap", output.publish.swap_latest)
 pages = []
 def on_page(source, outcome):
     pages.append(outcome)
@@ -111,7 +113,7 @@ def on_page(source, outcome):
         time.sleep(30)
 settings = Settings(fetch=FetchSettings(per_host_delay_s=0.0, per_host_concurrency=4, http_timeout_s=5.0),
                     data_dir=Path(sys.argv[1]))
-code, report = runner.run(settings, on_page=on_page, transport=ResolveTransport({{h: {base!r} for h in {hosts!r}}}))
+code, report = pipeline.run(settings, on_page=on_page, transport=ResolveTransport({{h: {base!r} for h in {hosts!r}}}))
 print("done", code, flush=True)
 """
 
@@ -164,7 +166,7 @@ def test_sigkill_leaves_latest_and_history_intact(tmp_path, pause_at):
 
 
 def test_a_run_committed_but_not_swapped_is_rolled_forward(tmp_path):
-    from output.runner import recover
+    from output.build import recover
     from output.publish import swap_latest
 
     with MockServer(mirror=MIRROR) as server:

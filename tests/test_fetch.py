@@ -12,7 +12,7 @@ import pytest
 from scrapers.cache import ConditionalCache
 from scrapers.fetch import Fetcher
 from scrapers.outcomes import Outcome
-from scrapers.settings import FetchSettings
+from programme_scout.settings import FetchSettings
 
 FAST = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=4, http_timeout_s=2.0, max_attempts=3)
 

@@ -15,7 +15,7 @@ from scrapers.crawl import canonical_url, crawl_source
 from scrapers.fetch import Fetcher
 from scrapers.registry import PORTALS
 from scrapers.replay import MirrorTransport, mirror_relpath
-from scrapers.settings import DEFAULT_START_URLS, FetchSettings
+from programme_scout.settings import DEFAULT_START_URLS, FetchSettings
 
 OFFLINE = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=8)
 SP, TU, MS = "https://www.mastersportal.com", "https://www.topuniversities.com", "https://www.masterstudies.com"

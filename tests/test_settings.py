@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from scrapers.settings import Settings, SettingsError, load_settings
+from programme_scout.settings import Settings, SettingsError, load_settings
 
 
 def test_documented_config_equals_the_defaults():
