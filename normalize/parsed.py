@@ -22,10 +22,6 @@ class Parsed(Generic[T]):
     problem: str | None = None  # the raw text did not fit the field: becomes a flag
     note: str | None = None  # missing on purpose ("rolling admission", "request info"): not a flag
 
-    @property
-    def ok(self) -> bool:
-        return self.value is not None
-
 
 def missing(note: str) -> Parsed:
     return Parsed(note=note)

@@ -46,11 +46,16 @@ class Gathered:
     stale_sources: dict[str, str]  # source → why its last good records were used
 
 
-def run(settings: Settings, *, on_page: OnPage | None = None,
-        transport: httpx.AsyncBaseTransport | None = None) -> tuple[int, dict[str, Any]]:
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def run(settings: Settings, *, on_page: OnPage | None = None, transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], datetime] = utc_now) -> tuple[int, dict[str, Any]]:
+    """`clock` gives the run's start (its id and its date: first_seen, last_seen, deadlines in the past)."""
     with RunLock(settings.data_dir):
         recover(settings.data_dir)
-        with RunBuild(settings.data_dir, started=datetime.now(timezone.utc)) as build:
+        with RunBuild(settings.data_dir, started=clock()) as build:
             log.info("run %s started: sources %s, offline=%s", build.run_id, ",".join(settings.sources), settings.offline)
             crawled = asyncio.run(crawl(settings, on_page, transport))
             gathered = gather(crawled, build)

@@ -9,7 +9,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 MIRROR = ROOT / "fixtures" / "mirror"
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.fixture

@@ -114,16 +114,6 @@ def test_change_report_edit_removal_and_unchanged_rerun(tmp_path, mirror):
     assert runs.stdout.count("published") == 3
 
 
-def test_ids_stay_stable_between_runs(tmp_path, mirror):
-    data = tmp_path / "data"
-    run(data, mirror)
-    first = {r["title"]: r["programme_id"] for r in read_csv(data / "latest" / "programmes.csv")}
-    edit(mirror, SP_DATA_SCIENCE, "<h1 class='StudyTitle'>Data Science</h1>", "<h1 class='StudyTitle'>Data Science (MSc)</h1>")
-    run(data, mirror)
-    second = {r["source_urls"]: r["programme_id"] for r in read_csv(data / "latest" / "programmes.csv")}
-    assert first["Data Science"] in second.values()
-
-
 def test_layout_change_is_drift_and_nothing_is_published(tmp_path, mirror):
     data = tmp_path / "data"
     assert run(data, mirror).returncode == 0
