@@ -12,7 +12,7 @@ import logging
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import typer
 
@@ -43,7 +43,7 @@ def setup_logging() -> bool:
     return interactive
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -135,6 +135,46 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     out = {"raw": fields, "record": flat, "flags": [to_dict(f) for f in record.flags], "notes": record.notes,
            "conflicts": [to_dict(c) for c in record.conflicts]}
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+
+
+def _normalized(field: str, text: str, label: str, country: str | None) -> dict:
+    from normalize.fieldtext import FIELD_NAMES, normalize_field
+
+    if field not in FIELD_NAMES:
+        raise KeyError(f"unknown field {field!r}; known: {', '.join(FIELD_NAMES)}")
+    result = normalize_field(field, text, label=label, country=(country or None) and country.upper())
+    return {"field": field, "text": text, **result.to_dict()}
+
+
+@app.command("normalize")
+def normalize_command(
+    field: Optional[str] = typer.Argument(None, help="duration, tuition, deadline, start, english_test, credits, "
+                                                     "study_mode, pace, location, languages, ..."),
+    text: Optional[str] = typer.Argument(None, help="The string as the page prints it."),
+    label: str = typer.Option("", "--label", help="The label printed beside it (english_test: the test's name)."),
+    country: Optional[str] = typer.Option(None, "--country", help="ISO 3166-1 alpha-2 of the programme (settles '$')."),
+    jsonl: bool = typer.Option(False, "--jsonl", help="Read {field, text, label, country} objects from stdin, one per line."),
+) -> None:
+    """What the pipeline makes of one printed string: output fields, flags and notes, as JSON."""
+    def show(result: dict) -> str:
+        return json.dumps(result, ensure_ascii=False, sort_keys=True, default=str)
+
+    if jsonl:
+        for number, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                case = json.loads(line)
+                typer.echo(show(_normalized(case["field"], case["text"], case.get("label") or "", case.get("country"))))
+            except (ValueError, KeyError, TypeError) as exc:
+                typer.echo(show({"line": number, "error": str(exc.args[0] if exc.args else exc)}))
+        return
+    if field is None or text is None:
+        fail("give FIELD and TEXT, or --jsonl", 2)
+    try:
+        typer.echo(show(_normalized(field, text, label, country)))
+    except KeyError as exc:
+        fail(str(exc.args[0]), 2)
 
 
 @app.command("diff")

@@ -20,6 +20,13 @@ def machine() -> str:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["accuracy"]:  # make eval: accuracy on real data, written to bench/ACCURACY.md
+        from bench import accuracy
+
+        text = accuracy.run()
+        print(text)
+        (HERE / "ACCURACY.md").write_text(f"# Accuracy on real data\n\nCommand: `make eval`.\n\n{text}\n", encoding="utf-8")
+        return
     from bench import crawl, parse, reconcile
 
     chosen = sys.argv[1:] or ["parse", "crawl", "reconcile"]

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from normalize.fieldtext import FieldResult, normalize_field
+import subprocess
+import sys
 
 FIELDS = ("duration", "tuition", "deadline", "start", "english_test", "credits", "study_mode", "pace", "location",
           "languages")
@@ -29,12 +30,14 @@ SETS = frozenset({"languages", "start_months", "start_dates", "campuses"})
 KINDS = ("right", "lost", "wrong", "flag missed", "stand-in flagged")
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
 @dataclass(frozen=True, slots=True)
 class Judged:
     case: dict[str, Any]
     kind: str  # one of KINDS
-    result: FieldResult | None
-    error: str = ""
+    result: dict[str, Any]  # what `programme-scout normalize` printed: values, flags, notes (or error)
 
 
 def _number(x: Any) -> Decimal | None:
@@ -65,26 +68,36 @@ def same(key: str, want: Any, got: Any) -> bool:
     return _fold(want) == _fold(got)
 
 
-def judge(case: dict[str, Any]) -> Judged:
+def judge(case: dict[str, Any], result: dict[str, Any]) -> Judged:
     field, expect = case["field"], case["expect"]
-    try:
-        result = normalize_field(field, case["text"], label=case.get("label", ""), country=case.get("country"))
-    except Exception as exc:  # a parser must never raise on real text: counted as wrong, and shown
-        return Judged(case, "wrong", None, f"{type(exc).__name__}: {exc}")
-    if not result.values:
+    values = result.get("values") or {}
+    if "error" in result:  # the command could not read the case: counted as wrong, and shown
+        return Judged(case, "wrong", result)
+    if not values:
         if expect.get("flagged"):
-            return Judged(case, "right" if result.flags else "flag missed", result)
+            return Judged(case, "right" if result["flags"] else "flag missed", result)
         if expect.get("missing"):
-            return Judged(case, "stand-in flagged" if result.flags else "right", result)
+            return Judged(case, "stand-in flagged" if result["flags"] else "right", result)
         return Judged(case, "lost", result)
     if expect.get("flagged") or expect.get("missing"):
         return Judged(case, "flag missed", result)
     keys = set(ALWAYS[field]) | set(expect)
     if field == "tuition" and any(k.startswith(("tuition_international_", "tuition_eu_eea_")) for k in expect):
         keys -= set(ALWAYS[field])  # per-audience fees: the audience-free columns must then stay empty
-        keys |= {k for k in result.values if k.startswith("tuition_") and not k.startswith("tuition_domestic_")}
-    ok = all(same(k, expect.get(k), result.values.get(k)) for k in keys)
+        keys |= {k for k in values if k.startswith("tuition_") and not k.startswith("tuition_domestic_")}
+    ok = all(same(k, expect.get(k), values.get(k)) for k in keys)
     return Judged(case, "right" if ok else "wrong", result)
+
+
+def normalize_many(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every case through `programme-scout normalize --jsonl` in one process: the command outside checkers use."""
+    lines = "".join(json.dumps({k: c.get(k) for k in ("field", "text", "label", "country")}) + "\n" for c in cases)
+    done = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "normalize", "--jsonl"], input=lines,
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    if len(results) != len(cases):
+        raise RuntimeError(f"normalize --jsonl gave {len(results)} results for {len(cases)} cases: {done.stderr[-2000:]}")
+    return results
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -92,7 +105,8 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 
 def evaluate(path: Path) -> list[Judged]:
-    return [judge(case) for case in load(path)]
+    cases = load(path)
+    return [judge(case, result) for case, result in zip(cases, normalize_many(cases))]
 
 
 def table(judged: list[Judged]) -> str:
@@ -114,8 +128,6 @@ def table(judged: list[Judged]) -> str:
 
 
 def show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -125,8 +137,8 @@ def misses(judged: list[Judged], field: str | None = None) -> list[str]:
         if j.kind == "right" or (field and j.case["field"] != field):
             continue
         c = j.case
-        gave = j.error or ({k: show(v) for k, v in j.result.values.items()} if j.result and j.result.values
-                           else f"flags={j.result.flags} notes={j.result.notes}" if j.result else "")
+        r = j.result
+        gave = r.get("error") or (r["values"] if r["values"] else f"flags={r['flags']} notes={r['notes']}")
         extra = "".join(f" [{k}={c[k]}]" for k in ("label", "country") if c.get(k))
         out.append(f"{j.kind.upper()} {c['field']}{extra}: {c['text'][:140]!r} | want {show(c['expect'])} | got {gave}")
     return out
