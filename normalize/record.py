@@ -21,10 +21,15 @@ from normalize.universities import clean_university, partner_universities
 from scrapers.records import RawRecord
 
 WITHIN_PAGE_RULE = "first value on the page (the portal's primary block)"
+_NEVER_NONE = tuple(f for f in BY_NAME if f in LIST_FIELDS or f == "other_scores")
+# Scalar fields the derivations below read: present in `values` even when the page gave none.
+_OPTIONAL_READ = ("title", "degree", "level", "university", "ects", "application_deadline", "country",
+                  "tuition_domestic_amount", "tuition_eu_eea_amount")
 _PROGRAMME_ECTS = re.compile(r"(?:programme|program|master['’]?s?|degree)\s+of\s+(\d{2,3})\s*ECTS|(\d{2,3})\s*ECTS\s+(?:programme|program|master)",
                              re.IGNORECASE)
 # Characters that change nothing a reader sees but break matching: bidi controls, zero-width marks, NUL.
-_INVISIBLE = re.compile("[\u0000\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = dict.fromkeys([0, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                            *range(0x2066, 0x206A), 0xFEFF])  # for str.translate: deleted
 _PLACES_FIRST = ("location",)  # the country settles which "$" or "kr" a fee means: places are read first
 
 
@@ -36,22 +41,22 @@ class _Page:
         self.flags: list[Flag] = []
         self.conflicts: list[Conflict] = []
         self.notes: list[str] = []
-        self.seen: dict[str, list[tuple[Any, str]]] = {}  # field → distinct (value, shown as) in page order
+        self.seen: dict[str, list[Any]] = {}  # field → its distinct values in page order
         self.quiet: set[str] = set()  # fields whose later values never contest the first
 
     def flag(self, field: str, raw: str, reason: str) -> None:
         self.flags.append(Flag(field=field, raw=raw, reason=reason, source=self.raw.source, url=self.raw.url))
 
     def add(self, field: str, value: Any) -> None:
-        if field not in BY_NAME:
-            raise KeyError(f"an input fills {field!r}, which normalize/fields.py does not declare")
-        values = self.seen.setdefault(field, [])
-        if field in LIST_FIELDS:
-            values.extend((v, "") for v in value if (v, "") not in values)
-        elif field == "other_scores":
-            values.append((value, ""))
-        elif value not in [v for v, _ in values]:
-            values.append((value, str(value)))
+        values = self.seen.get(field)
+        if values is None:
+            if field not in BY_NAME:
+                raise KeyError(f"an input fills {field!r}, which normalize/fields.py does not declare")
+            self.seen[field] = list(value) if field in LIST_FIELDS else [value]
+        elif field in LIST_FIELDS:
+            values.extend(v for v in value if v not in values)
+        elif field == "other_scores" or value not in values:
+            values.append(value)
 
     def read(self, raw_name: str, texts: list[str], country: str | None) -> None:
         found = input_for(raw_name)
@@ -61,39 +66,34 @@ class _Page:
             return
         spec, label = found
         columns = columns_of(spec, label)
-        filled: set[str] = set()
         for text in texts:
-            text = _INVISIBLE.sub("", text)
-            parsed = spec.parse(text, label, country)
+            parsed = spec.parse(text.translate(_INVISIBLE), label, country)
             if parsed.problem:
                 self.flag(spec.flag_field(label), text, parsed.problem)
             elif parsed.note:
                 self.notes.append(f"{spec.flag_field(label)}: {parsed.note}")
             else:
                 for field, value in columns(parsed.value).items():
-                    if value not in (None, [], {}):
+                    if value is not None and value != [] and value != {}:
                         self.add(field, value)
-                        filled.add(field)
-        if not spec.conflicts:
-            self.quiet.update(filled)
+                        if not spec.conflicts:
+                            self.quiet.add(field)
 
-    def value(self, field: str) -> Any:
-        values = self.seen.get(field)
-        if not values:
-            return [] if field in LIST_FIELDS else ({} if field == "other_scores" else None)
+    def value(self, field: str, values: list[Any]) -> Any:
+        """The page's value of a field from its distinct values: the first, lists sorted or in page order."""
         if field in LIST_FIELDS:
-            return sorted(v for v, _ in values) if field in SORTED_LISTS else [v for v, _ in values]
+            return sorted(values) if field in SORTED_LISTS else values
         if field == "other_scores":
             scores: dict[str, Any] = {}
-            for value, _ in values:
+            for value in values:
                 for name, score in value.items():
                     scores.setdefault(name, score)
             return scores
         if len(values) > 1 and field not in self.quiet:
             self.conflicts.append(Conflict(
-                field=field, chosen=values[0][1], rule=WITHIN_PAGE_RULE,
-                values=tuple(ConflictValue(source=self.raw.source, value=shown) for _, shown in values)))
-        return values[0][0]
+                field=field, chosen=str(values[0]), rule=WITHIN_PAGE_RULE,
+                values=tuple(ConflictValue(source=self.raw.source, value=str(v)) for v in values)))
+        return values[0]
 
 
 def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
@@ -105,13 +105,13 @@ def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
         page.read(name, raw.fields[name], country)
         if name == "location" and page.seen.get("country"):
             country = page.seen["country"][0][0]
-    pace = page.seen.get("pace")
     values: dict[str, Any] = {}
-    for field in BY_NAME:
-        if field == "pace" and pace:
-            values[field] = _combine_pace([v for v, _ in pace])
-        else:
-            values[field] = page.value(field)
+    for field, seen in page.seen.items():
+        values[field] = _combine_pace(seen) if field == "pace" else page.value(field, seen)
+    for field in _NEVER_NONE:
+        values.setdefault(field, [] if field in LIST_FIELDS else {})
+    for field in _OPTIONAL_READ:
+        values.setdefault(field, None)
     for field in ("university",):
         if values[field]:
             values[field] = clean_university(values[field])
@@ -165,5 +165,5 @@ def _eu_eea_fee_from_domestic(values: dict[str, Any], page: _Page) -> None:
         return
     if values["country"] in EU_EEA:
         for part in ("amount", "currency", "period"):
-            values[f"tuition_eu_eea_{part}"] = values[f"tuition_domestic_{part}"]
+            values[f"tuition_eu_eea_{part}"] = values.get(f"tuition_domestic_{part}")
         page.notes.append("tuition: the EU/EEA fee is the domestic fee (an EU/EEA country)")
