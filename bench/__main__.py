@@ -27,10 +27,11 @@ def main() -> None:
         print(text)
         (HERE / "ACCURACY.md").write_text(f"# Accuracy on real data\n\nCommand: `make eval`.\n\n{text}\n", encoding="utf-8")
         return
-    from bench import crawl, parse, reconcile
+    from bench import crawl, parse, parsers, reconcile
 
-    chosen = sys.argv[1:] or ["parse", "crawl", "reconcile"]
-    runs = {"parse": ("Parse", parse.run), "crawl": ("Crawl", crawl.run), "reconcile": ("Reconcile", reconcile.run)}
+    chosen = sys.argv[1:] or ["parse", "parsers", "crawl", "reconcile"]
+    runs = {"parse": ("Parse", parse.run), "parsers": ("Parsers on pathological input", parsers.run),
+            "crawl": ("Crawl", crawl.run), "reconcile": ("Reconcile", reconcile.run)}
     sections = [f"# Benchmark results\n\nMachine: {machine()}. Command: `make bench`. Targets, profiles and before/after "
                 f"figures: [TARGETS.md](TARGETS.md).\n"]
     for name in chosen:

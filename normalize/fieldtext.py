@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from normalize.inputs import BY_INPUT_NAME, columns_of
+from normalize.inputs import BY_INPUT_NAME, columns_of, parse_input
 
 FIELD_NAMES: tuple[str, ...] = tuple(BY_INPUT_NAME)
 
@@ -28,7 +28,7 @@ def normalize_field(field_name: str, text: str, *, label: str = "", country: str
     """Raises KeyError for a field the pipeline does not know (the CLI turns it into a usage error). A fee printed
     without an audience comes out as `tuition_amount/_currency/_period` (the record keeps it as `tuition_all_*`)."""
     spec = BY_INPUT_NAME[field_name]
-    parsed = spec.parse(text, label, country)
+    parsed = parse_input(spec, text, label, country)
     if parsed.value is None:
         return FieldResult(flags=[parsed.problem] if parsed.problem else [], notes=[parsed.note] if parsed.note else [])
     values = {k.replace("tuition_all_", "tuition_"): v for k, v in columns_of(spec, label)(parsed.value).items()

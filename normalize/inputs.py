@@ -120,5 +120,15 @@ def input_for(raw_name: str) -> tuple[Input, str] | None:
     return (found, "") if found else None
 
 
+# Characters that change nothing a reader sees but break matching: NUL, zero-width marks, bidi controls, BOM.
+_INVISIBLE = dict.fromkeys([0, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                            *range(0x2066, 0x206A), 0xFEFF])  # for str.translate: deleted
+
+
+def parse_input(spec: Input, text: str, label: str, country: str | None) -> Parsed:
+    """The one way a printed string is parsed, for whole pages and single strings alike."""
+    return spec.parse(text.translate(_INVISIBLE), label, country)
+
+
 def columns_of(spec: Input, label: str) -> Columns:
     return _score_columns(label) if spec.raw == TEST_SCORE_PREFIX else spec.columns

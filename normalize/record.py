@@ -14,7 +14,7 @@ from typing import Any
 from normalize.dates import deadline_problem
 from normalize.degrees import degree_in_title, parse_level
 from normalize.fields import BY_NAME, LIST_FIELDS, SORTED_LISTS
-from normalize.inputs import READ_WHOLE, columns_of, input_for
+from normalize.inputs import READ_WHOLE, columns_of, input_for, parse_input
 from normalize.models import Conflict, ConflictValue, Flag, SourceRecord
 from normalize.places import EU_EEA
 from normalize.universities import clean_university, partner_universities
@@ -27,9 +27,6 @@ _OPTIONAL_READ = ("title", "degree", "level", "university", "ects", "application
                   "tuition_domestic_amount", "tuition_eu_eea_amount")
 _PROGRAMME_ECTS = re.compile(r"(?:programme|program|master['’]?s?|degree)\s+of\s+(\d{2,3})\s*ECTS|(\d{2,3})\s*ECTS\s+(?:programme|program|master)",
                              re.IGNORECASE)
-# Characters that change nothing a reader sees but break matching: bidi controls, zero-width marks, NUL.
-_INVISIBLE = dict.fromkeys([0, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
-                            *range(0x2066, 0x206A), 0xFEFF])  # for str.translate: deleted
 _PLACES_FIRST = ("location",)  # the country settles which "$" or "kr" a fee means: places are read first
 
 
@@ -67,7 +64,7 @@ class _Page:
         spec, label = found
         columns = columns_of(spec, label)
         for text in texts:
-            parsed = spec.parse(text.translate(_INVISIBLE), label, country)
+            parsed = parse_input(spec, text, label, country)
             if parsed.problem:
                 self.flag(spec.flag_field(label), text, parsed.problem)
             elif parsed.note:
