@@ -32,15 +32,22 @@ _TIME = re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s?(?:am|pm|uhr|h)\b)?|\b\d
                    r"|\b\d{1,2}\s?(?:am|pm|uhr)\b|\bore\s\d{1,2}\b|\b(?:noon|midnight|mezzogiorno|mittags)\b")
 
 _SUFFIX = r"(?:st|nd|rd|th|er|eme|e|o)?"  # 1st, 2nd, 1er (fr), 1e (nl), 1o (es/it, 'º' folds to 'o')
-_YEAR = r"(?:,?\s?(?:de\s|del\s|di\s)?(\d{4})\b)?"
+
+
+def _year(name: str) -> str:
+    """An optional 4-digit year after a month: ', 2024', ' de 2024', '-2024'."""
+    return rf"(?:(?:,?\s?(?:de\s|del\s|di\s)?|-)(?P<{name}>\d{{4}})\b)?"
+
+
 _MENTION = re.compile(
     # dd.mm.yyyy, dd.mm.yy, dd/mm/yyyy, mm/dd/yyyy, dd-mm-yyyy
-    r"\b(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d])"
-    r"|\b(\d{4})-(\d{1,2})-(\d{1,2})\b"  # ISO 8601
-    r"|\b(\d{1,2})\.(\d{1,2})\.(?!\d)|\b(\d{1,2})/(\d{1,2})(?![\d/])"  # 15.07. and 15/07: day and month, no year
-    rf"|\b(\d{{1,2}}){_SUFFIX}\.?\s?(?:(?:de|del|of|di)\s)?({MONTH_PATTERN})\b\.?{_YEAR}"  # 16th of April 2024
-    rf"|\b({MONTH_PATTERN})\b\.?\s?(\d{{1,2}})(?:st|nd|rd|th)?\b(?![.:/]\d){_YEAR}"  # April 16(th), 2024
-    rf"|\b({MONTH_PATTERN})\b\.?(?:(?:,?\s?(?:de\s|del\s|di\s)?|-)(\d{{4}})\b)?")  # April 2024, Sep-2022, April
+    r"\b(?P<na>\d{1,2})(?P<ns>[./-])(?P<nb>\d{1,2})(?P=ns)(?P<ny>\d{4}|\d{2})(?!\d)"
+    r"|\b(?P<iy>\d{4})(?P<is>[./-])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})(?!\d)"  # ISO 8601, 2025/07/15
+    r"|\b(?P<ym>\d{1,2})[./](?P<yy>\d{4})\b"  # 09/2025: month and year
+    r"|\b(?P<pa>\d{1,2})\.(?P<pb>\d{1,2})\.(?!\d)|\b(?P<sa>\d{1,2})/(?P<sb>\d{1,2})(?![\d/])"  # 15.07. 15/07
+    rf"|\b(?P<dd>\d{{1,2}}){_SUFFIX}\.?[\s-]?(?:(?:de|del|of|di)\s)?(?P<dm>{MONTH_PATTERN})\b\.?{_year('dy')}"
+    rf"|\b(?P<mm>{MONTH_PATTERN})\b\.?\s?(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.:/]\d){_year('my')}"
+    rf"|\b(?P<om>{MONTH_PATTERN})\b\.?{_year('oy')}")  # April 2024, Sep-2022, April
 
 # Between two mentions of one window: 'to', 'until', '-', 'au', 'al', 'alle', 'bis', 'tot en met', 'a' ...
 _CONNECTOR = re.compile(r"^[\s,]*(?:-|to|until|till|through|thru|up to|au|jusqu'au|jusquau|al|alle|a|bis|zum|tot en met|"
@@ -52,6 +59,11 @@ _INTAKE_BEFORE = re.compile(r"(?:starting|start|starts|begin|beginning|begins|in
                             r"\s(?:in\s|im\s|on\s)?(?:the\s|de\s|het\s)?$")
 # A deadline (or an application step) named just before a date in a start string: 'aanmelddeadline 1 april'.
 _DEADLINE_WORD = re.compile(r"deadline|apply|applica|bewerb|anmeld|aanmeld|inscri|solicit|candida|frist")
+# The last of these words before a lone date says whether it opens or closes the application period:
+# 'Applications open 1 October 2024' is no deadline; 'are open and will close on April 17, 2022' is one.
+_OPEN_CLOSE = re.compile(r"\b(?:(?P<open>opens?|opening|opened|ouvre|ouverture|start|starts|starting|begins?|"
+                         r"beginning|beginn|inizio|apertura|inicio|vanaf|ab)|close[sd]?|closing|deadline|until|by|"
+                         r"bis|frist|schluss|cierre|chiusura|scadenza|entro|uiterlijk|tot|fin|hasta)\b")
 _ACADEMIC_YEAR = re.compile(r"\b(20\d\d)\s?[-/]\s?(20\d\d|\d\d)\b")
 
 # Deadline strings that carry no date on purpose: notes, not flags (only when no date is printed, except 'will be
@@ -100,25 +112,27 @@ def mentions(text: str, *, weak_alone: bool = False) -> list[Mention]:
     counts only when `weak_alone` (a list of months such as 'Jan, May')."""
     found: list[Mention] = []
     for m in _MENTION.finditer(text):
-        g = m.groups()
+        g = m.groupdict()
         s, e = m.start(), m.end()
-        if g[0]:
-            found.append(_numeric(int(g[0]), g[1], int(g[2]), g[3], s, e))
-        elif g[4]:
-            found.append(Mention(s, e, int(g[5]), int(g[6]), int(g[4])))
-        elif g[7] or g[9]:
-            day, month = (int(g[7]), int(g[8])) if g[7] else (int(g[9]), int(g[10]))
-            if 1 <= month <= 12 and 1 <= day <= 31:
+        if g["na"]:
+            found.append(_numeric(int(g["na"]), g["ns"], int(g["nb"]), g["ny"], s, e))
+        elif g["iy"]:
+            found.append(Mention(s, e, int(g["im"]), int(g["id"]), int(g["iy"])))
+        elif g["ym"]:
+            found.append(Mention(s, e, int(g["ym"]), None, int(g["yy"])))
+        elif g["pa"] or g["sa"]:
+            day, month = (int(g["pa"]), int(g["pb"])) if g["pa"] else (int(g["sa"]), int(g["sb"]))
+            if 1 <= month <= 12 and 1 <= day <= 31:  # else a decimal or a fraction, not a date
                 found.append(Mention(s, e, month, day))
-        elif g[11]:
-            found.append(Mention(s, e, MONTHS[g[12]], int(g[11]), int(g[13]) if g[13] else None))
-        elif g[14]:
-            found.append(Mention(s, e, MONTHS[g[14]], int(g[15]), int(g[16]) if g[16] else None))
+        elif g["dd"]:
+            found.append(Mention(s, e, MONTHS[g["dm"]], int(g["dd"]), int(g["dy"]) if g["dy"] else None))
+        elif g["mm"]:
+            found.append(Mention(s, e, MONTHS[g["mm"]], int(g["md"]), int(g["my"]) if g["my"] else None))
         else:
-            year = int(g[18]) if g[18] else None
-            if year is None and g[17] in WEAK and not weak_alone:
+            year = int(g["oy"]) if g["oy"] else None
+            if year is None and g["om"] in WEAK and not weak_alone:
                 continue
-            found.append(Mention(s, e, MONTHS[g[17]], None, year))
+            found.append(Mention(s, e, MONTHS[g["om"]], None, year))
     return found
 
 
@@ -148,6 +162,14 @@ def _joined(text: str, left: Mention, right: Mention) -> bool:
     if len(between) > 40:
         return False
     return bool(_CONNECTOR.match(_WORD.sub(lambda w: "" if w.group() in WEEKDAYS else w.group(), between)))
+
+
+def _opens(text: str, m: Mention) -> bool:
+    """A lone date that the nearest word before it names as the opening (or the start), not the close."""
+    last = None
+    for last in _OPEN_CLOSE.finditer(text, max(0, m.start - 40), m.start):
+        pass
+    return bool(last and last.group("open"))
 
 
 def _deadline_mentions(text: str) -> list[Mention]:
@@ -186,12 +208,15 @@ def parse_date(raw: str) -> Parsed[str]:
     for m in found:
         if problem := _check(m):
             return bad(problem)
-    ends: list[Mention] = []  # the last mention of each window (or the lone mention)
+    groups: list[list[Mention]] = []  # windows (or lone mentions), in order
     for i, m in enumerate(found):
         if i and _joined(text, found[i - 1], m):
-            ends[-1] = m
+            groups[-1].append(m)
         else:
-            ends.append(m)
+            groups.append([m])
+    ends = [g[-1] for g in groups if len(g) > 1 or not _opens(text, g[0])]
+    if not ends:
+        return bad("an opening or start date, not a deadline")
     if len({(m.year, m.month, m.day) for m in ends}) > 1:
         return bad(f"{len(ends)} deadlines")
     end = ends[-1]
@@ -222,6 +247,7 @@ def _start_list(text: str) -> Parsed | None:
         item = _LIST_ITEM.match(piece)
         if not item:
             return None
+        year: int | None
         if item.group(1):
             month, year = int(item.group(2)), int(item.group(1))
         else:
