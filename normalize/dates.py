@@ -72,7 +72,7 @@ _ANNOUNCED = re.compile(r"\b(?:will be|to be|yet to be|not yet) (?:announced|pub
 _STANDIN = re.compile(
     r"\b(?:rolling|flexible|ongoing|continuous(?:ly)?|any ?time|any month|year[- ]round|all year|"
     r"no (?:application )?deadlines?|no information|information (?:at|on|about|from|is)|see|visit|contact|website|"
-    r"expired|closed|not possible|nicht moglich|keine|geen|identical with|same as|on request|"
+    r"expired|closed|passed|enquire|inquire|ask|vary|varies|depends?|not possible|nicht moglich|keine|geen|identical with|same as|on request|"
     r"(?:before|prior to) the (?:start|beginning|starting)|see course|tbd)\b|https?:|www\.")
 _SEMESTER = re.compile(r"semest|trimest|\bterm\b|\bquarter\b")
 
