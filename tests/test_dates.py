@@ -51,7 +51,9 @@ DEADLINES = [
     ("Deadline for September 2025 entry: 30 June 2025", "2025-06-30"),
     ("Application deadline: 1 March 2025 (applications open 1 October 2024)", "2025-03-01"),
     ("Applications are open and will close on April 17, 2022.", "2022-04-17"),
-    ("Applications open 1 October 2024", FLAG), ("Applications open in October 2024", FLAG),
+    ("Applications open 1 October 2024", FLAG), ("Applications accepted from 1 March 2025", FLAG),
+    ("a partir del 1 de marzo de 2025", FLAG), ("Bewerbung ab sofort bis 15. Juli 2025", "2025-07-15"),
+    ("1ro de marzo de 2025", "2025-03-01"), ("1re mars 2025", "2025-03-01"), ("Applications open in October 2024", FLAG),
     # several deadlines, no year, implausible years: flagged
     ("15 March 2025 (EU), 15 January 2025 (non-EU)", FLAG), ("Round 1: 15 Nov 2024; Round 2: 15 Jan 2025", FLAG),
     ("15.11.2025 - 15.01.2026 | 02.05.2026 - 15.07.2026", FLAG), ("Deadline: 15 March", FLAG), ("15th Jan", FLAG),
