@@ -1,14 +1,14 @@
 """Deadlines and start dates to ISO 8601 (a full date, or a year-month when the page gives no day).
 
-Hand rules, not a date library. Measured on the 233 real deadline strings of the dev set: python-dateutil's
-`parse` (non-fuzzy) read 13 of 188 dated strings and reads '01.12.2025' month-first (12 January); dateparser 1.5
-`search_dates` (DATE_ORDER DMY, six languages, PREFER_DAY_OF_MONTH first, REQUIRE_PARTS month+year) found all 188
-dates but gave a value for 8 of the 45 strings that carry none ('at least one month prior' → a date, '1.3.-15.09.'
-→ 2015-03-01, the last of several windows), returns no positions (so a window '1 March - 28 April 2022' cannot be
-told from two deadlines), guesses '05/06/2025' day-first, reads '30 juni 2025 om 23.59 uur' as 23 June and misses
-'le 1er avril 2025'. These rules score 233/233 with no wrong value. They find every date *mention* with its span
-in one regex pass (linear in the input), then
-decide: one mention or one window → its (end) date; several → flagged; no year → flagged; never a guess."""
+Hand rules, not a date library. Measured on the 233 real deadline strings of the dev set: the former python-dateutil
+path (non-fuzzy `parse`) recovered none of the 188 dated strings, and `parse('01.12.2025')` is 12 January
+(month-first); dateparser 1.5 `search_dates` (DATE_ORDER DMY, six languages, PREFER_DAY_OF_MONTH first,
+REQUIRE_PARTS month+year) found all 188 dates but gave a value for 8 of the 45 strings that carry none ('at least
+one month prior' → a date, '1.3.-15.09.' → 2015-03-01, the last of several windows), returns no positions (so a
+window '1 March - 28 April 2022' cannot be told from two deadlines), guesses '05/06/2025' day-first, reads '30 juni
+2025 om 23.59 uur' as 23 June and misses 'le 1er avril 2025'. These rules score 233/233 with no wrong value. They
+find every date *mention* with its span in one regex pass (linear in the input), then decide: one mention or one
+window → its (end) date; several → flagged; no year → flagged; never a guess."""
 
 from __future__ import annotations
 
