@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from normalize.monthnames import MONTH_NAMES, MONTH_PATTERN, MONTHS, WEAK, WEEKDAYS
+from normalize.monthnames import MONTH_PATTERN, MONTHS, WEAK, WEEKDAYS
 from normalize.parsed import Parsed, bad, memo, missing, placeholder, squash
 
 NO_DATE = {"rolling": "rolling admission", "rolling admission": "rolling admission", "anytime": "any time",
@@ -52,8 +52,9 @@ _MENTION = re.compile(
     rf"|\b(?P<om>{MONTH_PATTERN})\b\.?{_year('oy')}")  # April 2024, Sep-2022, April
 
 # Between two mentions of one window: 'to', 'until', '-', 'au', 'al', 'alle', 'bis', 'tot en met', 'a' ...
-_CONNECTOR = re.compile(r"^[\s,]*(?:-|to|until|till|through|thru|up to|au|jusqu'au|jusquau|al|alle|a|bis|zum|tot en met|"
-                        r"tot|t/m|hasta|hasta el|fino al|fino a)[\s,]*(?:(?:the|le|el|il|del|de|dem|den)\s*)?$")
+_CONNECTOR = re.compile(r"^[\s,]*(?:-|to|until|till|through|thru|up to|au|jusqu'au|jusquau|al|alle|a|bis|zum|"
+                        r"tot en met|tot|t/m|hasta|hasta el|fino al|fino a)[\s,]*"
+                        r"(?:(?:the|le|el|il|del|de|dem|den)\s*)?$")
 _WORD = re.compile(r"[a-z]+")
 # A month named as an intake, not a date: 'For January 2024 Intake (21st Oct 2023)', 'Spring (January) Semester'.
 _INTAKE_AFTER = re.compile(r"[\s)]*(?:intake|semester|entry|term|session|cohort|start|admission|enrol?ment|class)\b")
@@ -64,8 +65,9 @@ _DEADLINE_WORD = re.compile(r"deadline|apply|applica|bewerb|anmeld|aanmeld|inscr
 # The last of these words before a lone date says whether it opens or closes the application period:
 # 'Applications open 1 October 2024' is no deadline; 'are open and will close on April 17, 2022' is one.
 _OPEN_CLOSE = re.compile(r"\b(?:(?P<open>opens?|opening|opened|ouvre|ouverture|start|starts|starting|begins?|"
-                         r"beginning|beginn|inizio|apertura|inicio|vanaf|ab|from|desde|a partir)|close[sd]?|closing|deadline|until|by|"
-                         r"bis|frist|schluss|cierre|chiusura|scadenza|entro|uiterlijk|tot|fin|hasta)\b")
+                         r"beginning|beginn|inizio|apertura|inicio|vanaf|ab|from|desde|a partir)|close[sd]?|closing|"
+                         r"deadline|until|by|bis|frist|schluss|cierre|chiusura|scadenza|entro|uiterlijk|tot|fin|"
+                         r"hasta)\b")
 _ACADEMIC_YEAR = re.compile(r"\b(20\d\d)\s?[-/]\s?(20\d\d|\d\d)\b")
 
 # Deadline strings that carry no date on purpose: notes, not flags (only when no date is printed, except 'will be
@@ -74,7 +76,8 @@ _ANNOUNCED = re.compile(r"\b(?:will be|to be|yet to be|not yet) (?:announced|pub
 _STANDIN = re.compile(
     r"\b(?:rolling|flexible|ongoing|continuous(?:ly)?|any ?time|any month|year[- ]round|all year|"
     r"no (?:application )?deadlines?|no information|information (?:at|on|about|from|is)|see|visit|contact|website|"
-    r"expired|closed|passed|enquire|inquire|ask|vary|varies|depends?|not possible|nicht moglich|keine|geen|identical with|same as|on request|"
+    r"expired|closed|passed|enquire|inquire|ask|vary|varies|depends?|not possible|nicht moglich|keine|geen|"
+    r"identical with|same as|on request|"
     r"(?:before|prior to) the (?:start|beginning|starting)|see course|tbd)\b|https?:|www\.")
 _SEMESTER = re.compile(r"semest|trimest|\bterm\b|\bquarter\b")
 
@@ -109,9 +112,9 @@ def _numeric(first: int, sep: str, second: int, year_text: str, start: int, end:
     return Mention(start, end, month, day, year)
 
 
-def mentions(text: str, *, weak_alone: bool = False) -> list[Mention]:
-    """Every date printed in `text` (as `clean` returns it), in order. A weak month name ('may', 'sep') alone
-    counts only when `weak_alone` (a list of months such as 'Jan, May')."""
+def mentions(text: str) -> list[Mention]:
+    """Every date printed in `text` (as `clean` returns it), in order. A weak month name ('may', 'sep') counts
+    only beside a day or a year (lists such as 'Jan, May' are read by `_start_list`)."""
     found: list[Mention] = []
     for m in _MENTION.finditer(text):
         g = m.groupdict()
@@ -132,7 +135,7 @@ def mentions(text: str, *, weak_alone: bool = False) -> list[Mention]:
             found.append(Mention(s, e, MONTHS[g["mm"]], int(g["md"]), int(g["my"]) if g["my"] else None))
         else:
             year = int(g["oy"]) if g["oy"] else None
-            if year is None and g["om"] in WEAK and not weak_alone:
+            if year is None and g["om"] in WEAK:
                 continue
             found.append(Mention(s, e, MONTHS[g["om"]], None, year))
     return found

@@ -44,7 +44,8 @@ DEADLINES = [
     ("Presentación de solicitudes: del 16 al 27 de junio de 2025.", "2025-06-27"),
     ("dal 9 aprile al 29 novembre 2024", "2024-11-29"),
     ("Semester 2: 29 oktober 2019 tot en met 8 januari 2020", "2020-01-08"),
-    ("Puoi presentare domanda dalle ore 12 del 3 giugno 2025 alle ore 12 del 10 dicembre 2025.", "2025-12-10"),
+    ("Puoi presentare domanda dalle ore 12 del 3 giugno 2025 alle ore 12 del 10 dicembre 2025.",
+     "2025-12-10"),
     # the intake or an opening date named beside the deadline is not the deadline
     ("Application Deadline For January 2024 Intake (21st Oct 2023)", "2023-10-21"),
     ("Deadline: 15 July 2025 (for September 2025 intake)", "2025-07-15"),
@@ -53,7 +54,8 @@ DEADLINES = [
     ("Applications are open and will close on April 17, 2022.", "2022-04-17"),
     ("Applications open 1 October 2024", FLAG), ("Applications accepted from 1 March 2025", FLAG),
     ("a partir del 1 de marzo de 2025", FLAG), ("Bewerbung ab sofort bis 15. Juli 2025", "2025-07-15"),
-    ("1ro de marzo de 2025", "2025-03-01"), ("1re mars 2025", "2025-03-01"), ("Applications open in October 2024", FLAG),
+    ("1ro de marzo de 2025", "2025-03-01"), ("1re mars 2025", "2025-03-01"),
+    ("Applications open in October 2024", FLAG),
     # several deadlines, no year, implausible years: flagged
     ("15 March 2025 (EU), 15 January 2025 (non-EU)", FLAG), ("Round 1: 15 Nov 2024; Round 2: 15 Jan 2025", FLAG),
     ("15.11.2025 - 15.01.2026 | 02.05.2026 - 15.07.2026", FLAG), ("Deadline: 15 March", FLAG), ("15th Jan", FLAG),
