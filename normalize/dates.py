@@ -60,8 +60,10 @@ _WORD = re.compile(r"[a-z]+")
 _INTAKE_AFTER = re.compile(r"[\s)]*(?:intake|semester|entry|term|session|cohort|start|admission|enrol?ment|class)\b")
 _INTAKE_BEFORE = re.compile(r"(?:starting|start|starts|begin|beginning|begins|intake|entry|for|starten|beginnt)"
                             r"\s(?:in\s|im\s|on\s)?(?:the\s|de\s|het\s)?$")
-# A deadline (or an application step) named just before a date in a start string: 'aanmelddeadline 1 april'.
-_DEADLINE_WORD = re.compile(r"deadline|apply|applica|bewerb|anmeld|aanmeld|inscri|solicit|candida|frist")
+# In a start string, the last of these words in a date's clause says whether the date is an application step
+# ('aanmelddeadline 1 april', 'apply by 15 June 2025') or the start ('... to start in September 2025').
+_STEP = re.compile(r"(?P<deadline>deadline|apply|applica|bewerb|anmeld|aanmeld|inscri|solicit|candida|frist)|"
+                   r"start|begin|inizio|inicio|commenc|intake|entry|lezioni|classes|teaching|lectures")
 # The last of these words before a lone date says whether it opens or closes the application period:
 # 'Applications open 1 October 2024' is no deadline; 'are open and will close on April 17, 2022' is one.
 _OPEN_CLOSE = re.compile(r"\b(?:(?P<open>opens?|opening|opened|ouvre|ouverture|start|starts|starting|begins?|"
@@ -78,7 +80,7 @@ _STANDIN = re.compile(
     r"no (?:application )?deadlines?|no information|information (?:at|on|about|from|is)|see|visit|contact|website|"
     r"expired|closed|passed|enquire|inquire|ask|vary|varies|depends?|not possible|nicht moglich|keine|geen|"
     r"identical with|same as|on request|"
-    r"(?:before|prior to) the (?:start|beginning|starting)|see course|tbd)\b|https?:|www\.")
+    r"(?:before|prior to) the (?:start|beginning|starting)|see course|tba|tbc|tbd)\b|https?:|www\.")
 _SEMESTER = re.compile(r"semest|trimest|\bterm\b|\bquarter\b")
 
 
@@ -297,10 +299,13 @@ def parse_start(raw: str) -> Parsed[tuple[tuple[int, int | None], ...]]:
     for m in mentions(text):
         clause = text[previous_end:m.start]
         cut = max(clause.rfind(c) for c in "();,.:")
-        if cut >= 0:
-            after_deadline = bool(_DEADLINE_WORD.search(clause[cut:]))
-        elif _DEADLINE_WORD.search(clause):
-            after_deadline = True
+        last = None
+        for last in _STEP.finditer(clause, max(cut, 0)):
+            pass
+        if last:
+            after_deadline = bool(last.group("deadline"))
+        elif cut >= 0:  # a new clause that names neither
+            after_deadline = False
         previous_end = m.end
         if after_deadline:
             continue

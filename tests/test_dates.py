@@ -64,7 +64,7 @@ DEADLINES = [
     ("Sep", FLAG), ("12 months", FLAG), ("1" * 200, FLAG),
     # stand-ins: notes
     ("See website", NOTE), ("Any month", NOTE), ("Expired", NOTE), ("See course", NOTE), ("rolling admission", NOTE),
-    ("Enquire at the university!", NOTE), ("No information", NOTE),
+    ("Enquire at the university!", NOTE), ("Application Deadline For Fall 2024 Intake (TBA)", NOTE), ("No information", NOTE),
     ("The deadline for the next October intake will be announced in May 2022", NOTE),
     ("www.tu-darmstadt.de/application", NOTE),
 ]
@@ -83,6 +83,8 @@ STARTS = [
     ("Classes begin 15.09.2025", ((9, 2025),)), ("Winter semester (October)", ((10, None),)),
     ("The programme begins with the official start of the semester in mid-September.", ((9, None),)),
     ("Starts in September 2025 (apply by 30 June 2025)", ((9, 2025),)),
+    ("Apply by 15 June 2025 to start in September 2025", ((9, 2025),)),
+    ("Classes begin 15.09.2025; apply by 01.06.2025", ((9, 2025),)),
     ("Je kunt starten in september (aanmelddeadline 1 april) of in februari (aanmelddeadline 15 oktober).",
      ((9, None), (2, None))),
     ("3 ottobre: Inizio delle lezioni a.a. 2022-23", ((10, 2022),)),
