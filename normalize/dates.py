@@ -64,10 +64,12 @@ _INTAKE_BEFORE = re.compile(r"(?:starting|start|starts|begin|beginning|begins|in
 # ('aanmelddeadline 1 april', 'apply by 15 June 2025') or the start ('... to start in September 2025').
 _STEP = re.compile(r"(?P<deadline>deadline|apply|applica|bewerb|anmeld|aanmeld|inscri|solicit|candida|frist)|"
                    r"start|begin|inizio|inicio|commenc|intake|entry|lezioni|classes|teaching|lectures")
-# The last of these words before a lone date says whether it opens or closes the application period:
-# 'Applications open 1 October 2024' is no deadline; 'are open and will close on April 17, 2022' is one.
-_OPEN_CLOSE = re.compile(r"\b(?:(?P<open>opens?|opening|opened|ouvre|ouverture|start|starts|starting|begins?|"
-                         r"beginning|beginn|inizio|apertura|inicio|vanaf|ab|from|desde|a partir)|close[sd]?|closing|"
+# The last of these words before a lone date says whether it closes the application period or is some other date:
+# 'Applications open 1 October 2024', 'Results will be published on 1 May 2025' are no deadline; 'are open and will
+# close on April 17, 2022' is one.
+_OPEN_CLOSE = re.compile(r"\b(?:(?P<other>opens?|opening|opened|ouvre|ouverture|start|starts|starting|begins?|"
+                         r"beginning|beginn|inizio|apertura|inicio|vanaf|ab|from|desde|a partir|results?|published|"
+                         r"notification|notified|interviews?|event|open day|webinar)|close[sd]?|closing|"
                          r"deadline|until|by|bis|frist|schluss|cierre|chiusura|scadenza|entro|uiterlijk|tot|fin|"
                          r"hasta)\b")
 _ACADEMIC_YEAR = re.compile(r"\b(20\d\d)\s?[-/]\s?(20\d\d|\d\d)\b")
@@ -172,11 +174,11 @@ def _joined(text: str, left: Mention, right: Mention) -> bool:
 
 
 def _opens(text: str, m: Mention) -> bool:
-    """A lone date that the nearest word before it names as the opening (or the start), not the close."""
+    """A lone date that the nearest word before it names as the opening, the start or another event."""
     last = None
     for last in _OPEN_CLOSE.finditer(text, max(0, m.start - 40), m.start):
         pass
-    return bool(last and last.group("open"))
+    return bool(last and last.group("other"))
 
 
 def _deadline_mentions(text: str) -> list[Mention]:
@@ -223,7 +225,7 @@ def parse_date(raw: str) -> Parsed[str]:
             groups.append([m])
     ends = [g[-1] for g in groups if len(g) > 1 or not _opens(text, g[0])]
     if not ends:
-        return bad("an opening or start date, not a deadline")
+        return bad("an opening, start or other date, not a deadline")
     if len({(m.year, m.month, m.day) for m in ends}) > 1:
         return bad(f"{len(ends)} deadlines")
     end = ends[-1]

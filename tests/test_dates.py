@@ -53,7 +53,8 @@ DEADLINES = [
     ("Application deadline: 1 March 2025 (applications open 1 October 2024)", "2025-03-01"),
     ("Applications are open and will close on April 17, 2022.", "2022-04-17"),
     ("Applications open 1 October 2024", FLAG), ("Applications accepted from 1 March 2025", FLAG),
-    ("a partir del 1 de marzo de 2025", FLAG), ("Bewerbung ab sofort bis 15. Juli 2025", "2025-07-15"),
+    ("a partir del 1 de marzo de 2025", FLAG), ("Selection results published on 1 May 2025", FLAG),
+    ("Bewerbung ab sofort bis 15. Juli 2025", "2025-07-15"),
     ("1ro de marzo de 2025", "2025-03-01"), ("1re mars 2025", "2025-03-01"),
     ("Applications open in October 2024", FLAG),
     # several deadlines, no year, implausible years: flagged
@@ -64,7 +65,8 @@ DEADLINES = [
     ("Sep", FLAG), ("12 months", FLAG), ("1" * 200, FLAG),
     # stand-ins: notes
     ("See website", NOTE), ("Any month", NOTE), ("Expired", NOTE), ("See course", NOTE), ("rolling admission", NOTE),
-    ("Enquire at the university!", NOTE), ("Application Deadline For Fall 2024 Intake (TBA)", NOTE), ("No information", NOTE),
+    ("Enquire at the university!", NOTE), ("Application Deadline For Fall 2024 Intake (TBA)", NOTE),
+    ("No information", NOTE),
     ("The deadline for the next October intake will be announced in May 2022", NOTE),
     ("www.tu-darmstadt.de/application", NOTE),
 ]
