@@ -297,9 +297,10 @@ def parse_start(raw: str) -> Parsed[tuple[tuple[int, int | None], ...]]:
     years = {(int(a), int(b) if len(b) == 4 else 2000 + int(b)) for a, b in _ACADEMIC_YEAR.findall(text)}
     academic = [a for a, b in years if b == a + 1]
     after_deadline = False
-    previous_end = 0
+    previous: Mention | None = None
     for m in mentions(text):
-        clause = text[previous_end:m.start]
+        joined = previous is not None and _joined(text, previous, m)
+        clause = text[previous.end if previous else 0:m.start]
         cut = max(clause.rfind(c) for c in "();,.:")
         last = None
         for last in _STEP.finditer(clause, max(cut, 0)):
@@ -308,8 +309,8 @@ def parse_start(raw: str) -> Parsed[tuple[tuple[int, int | None], ...]]:
             after_deadline = bool(last.group("deadline"))
         elif cut >= 0:  # a new clause that names neither
             after_deadline = False
-        previous_end = m.end
-        if after_deadline:
+        previous = m
+        if after_deadline or joined:  # an application date, or the end of a period that starts earlier
             continue
         if problem := _check(m):
             return bad(problem)

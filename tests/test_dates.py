@@ -87,6 +87,8 @@ STARTS = [
     ("Starts in September 2025 (apply by 30 June 2025)", ((9, 2025),)),
     ("Apply by 15 June 2025 to start in September 2025", ((9, 2025),)),
     ("Classes begin 15.09.2025; apply by 01.06.2025", ((9, 2025),)),
+    ("07.04.2025 - 18.07.2025 | 13.10.2025 - 06.02.2026", ((4, 2025), (10, 2025))),
+    ("Lectures run from 13 October 2025 to 6 February 2026", ((10, 2025),)),
     ("Je kunt starten in september (aanmelddeadline 1 april) of in februari (aanmelddeadline 15 oktober).",
      ((9, None), (2, None))),
     ("3 ottobre: Inizio delle lezioni a.a. 2022-23", ((10, 2022),)),
