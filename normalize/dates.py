@@ -74,8 +74,7 @@ _OPEN_CLOSE = re.compile(r"\b(?:(?P<other>opens?|opening|opened|ouvre|ouverture|
                          r"hasta)\b")
 _ACADEMIC_YEAR = re.compile(r"\b(20\d\d)\s?[-/]\s?(20\d\d|\d\d)\b")
 
-# Deadline strings that carry no date on purpose: notes, not flags (only when no date is printed, except 'will be
-# announced', whose date is the announcement's).
+# Deadline strings that carry no date on purpose: notes, not flags (only when no deadline date is printed).
 _ANNOUNCED = re.compile(r"\b(?:will be|to be|yet to be|not yet) (?:announced|published|confirmed|determined)\b")
 _STANDIN = re.compile(
     r"\b(?:rolling|flexible|ongoing|continuous(?:ly)?|any ?time|any month|year[- ]round|all year|"
@@ -207,9 +206,11 @@ def parse_date(raw: str) -> Parsed[str]:
         except ValueError:
             return bad("not a calendar date")
         return Parsed(text) if FIRST_YEAR <= int(text[:4]) <= LAST_YEAR else bad(f"year {text[:4]} is implausible")
-    if _ANNOUNCED.search(text):
-        return missing("deadline not announced yet")
     found = _deadline_mentions(text)
+    if announced := _ANNOUNCED.search(text):  # a date just after 'will be announced' is the announcement's
+        found = [m for m in found if not announced.end() <= m.start <= announced.end() + 30]
+        if not found:
+            return missing("deadline not announced yet")
     if not found:
         if _STANDIN.search(text):
             return missing(f"no deadline date: {raw.strip()[:80]!r}")

@@ -68,6 +68,7 @@ DEADLINES = [
     ("Enquire at the university!", NOTE), ("Application Deadline For Fall 2024 Intake (TBA)", NOTE),
     ("No information", NOTE),
     ("The deadline for the next October intake will be announced in May 2022", NOTE),
+    ("Deadline: 15 July 2025; results will be announced in September 2025", "2025-07-15"),
     ("www.tu-darmstadt.de/application", NOTE),
 ]
 
@@ -156,6 +157,14 @@ def test_values_are_plausible_dates(text):
         assert FIRST_YEAR <= full.year <= LAST_YEAR
     for month, year in parse_start(text).value or ():
         assert 1 <= month <= 12 and (year is None or FIRST_YEAR <= year <= LAST_YEAR)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)), st.integers(0, 9),
+       st.sampled_from(["\u200b", "\u200e", "\u202e", "\ufeff", "\u0000", "\u00ad"]))
+def test_invisible_characters_do_not_change_a_date(day, at, char):
+    printed = f"{day.day:02d}.{day.month:02d}.{day.year}"
+    assert parse_date(printed[:at] + char + printed[at:]).value == day.isoformat()
 
 
 @pytest.mark.parametrize("unit", ["1", "1.", "1/", "jan ", "15 march ", "1 - ", "september/", "(deadline ", "de "])
