@@ -77,11 +77,13 @@ _ACADEMIC_YEAR = re.compile(r"\b(20\d\d)\s?[-/]\s?(20\d\d|\d\d)\b")
 # Deadline strings that carry no date on purpose: notes, not flags (only when no deadline date is printed).
 _ANNOUNCED = re.compile(r"\b(?:will be|to be|yet to be|not yet) (?:announced|published|confirmed|determined)\b")
 _STANDIN = re.compile(
-    r"\b(?:rolling|flexible|ongoing|continuous(?:ly)?|any ?time|any month|year[- ]round|all year|"
-    r"no (?:application )?deadlines?|no information|information (?:at|on|about|from|is)|see|visit|contact|website|"
+    r"\b(?:rolling|flexible|ongoing|continuous(?:ly)?|any ?time|any month|year[- ]round|all year|first come|"
+    r"no (?:[a-z]+ ){0,2}deadlines?|no information|information (?:at|on|about|from|is)|see|visit|contact|website|"
     r"expired|closed|passed|enquire|inquire|ask|vary|varies|depends?|not possible|nicht moglich|keine|geen|"
-    r"identical with|same as|on request|"
-    r"(?:before|prior to) the (?:start|beginning|starting)|see course|tba|tbc|tbd)\b|https?:|www\.")
+    r"identical with|same as|on request|until (?:all )?(?:the )?(?:places|spots|seats|positions) are|space allows|"
+    r"(?:before|prior to) (?:the )?(?:start|beginning|starting|classes|course|programme|program|semester)|"
+    r"toute l'annee|todo el ano|tutto l'anno|ganzjahrig|jederzeit|sin plazo|plazo abierto|see course|"
+    r"tba|tbc|tbd)\b|https?:|www\.")
 _SEMESTER = re.compile(r"semest|trimest|\bterm\b|\bquarter\b")
 
 
