@@ -66,7 +66,8 @@ DEADLINES = [
     # stand-ins: notes
     ("See website", NOTE), ("Any month", NOTE), ("Expired", NOTE), ("See course", NOTE), ("rolling admission", NOTE),
     ("Enquire at the university!", NOTE), ("Application Deadline For Fall 2024 Intake (TBA)", NOTE),
-    ("No information", NOTE), ("Applications accepted until places are filled", NOTE), ("There is no fixed deadline", NOTE),
+    ("No information", NOTE), ("Applications accepted until places are filled", NOTE),
+    ("There is no fixed deadline", NOTE),
     ("Apply at least 6 weeks before classes begin", NOTE), ("Bewerbung jederzeit möglich", NOTE),
     ("The deadline for the next October intake will be announced in May 2022", NOTE),
     ("Deadline: 15 July 2025; results will be announced in September 2025", "2025-07-15"),
