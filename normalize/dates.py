@@ -58,6 +58,7 @@ _CONNECTOR = re.compile(r"^[\s,]*(?:-|to|until|till|through|thru|up to|au|jusqu'
 _WORD = re.compile(r"[a-z]+")
 # A month named as an intake, not a date: 'For January 2024 Intake (21st Oct 2023)', 'Spring (January) Semester'.
 _INTAKE_AFTER = re.compile(r"[\s)]*(?:intake|semester|entry|term|session|cohort|start|admission|enrol?ment|class)\b")
+_DAY_INTAKE_AFTER = re.compile(r"[\s)]*(?:intake|start|entry|cohort)\b")  # 'the 2 September intake'
 _INTAKE_BEFORE = re.compile(r"(?:starting|start|starts|begin|beginning|begins|intake|entry|for|starten|beginnt)"
                             r"\s(?:in\s|im\s|on\s)?(?:the\s|de\s|het\s)?$")
 # In a start string, the last of these words in a date's clause says whether the date is an application step
@@ -183,11 +184,11 @@ def _opens(text: str, m: Mention) -> bool:
 
 
 def _deadline_mentions(text: str) -> list[Mention]:
-    """Mentions that can be a deadline: a month named as the intake or the start is not one."""
+    """Mentions that can be a deadline: a month (or a day) named as the intake or the start is not one."""
     kept = []
     for m in mentions(text):
-        if m.day is None and not m.problem and (
-                _INTAKE_AFTER.match(text, m.end) or _INTAKE_BEFORE.search(text[max(0, m.start - 30):m.start])):
+        if not m.problem and (_DAY_INTAKE_AFTER.match(text, m.end) or m.day is None and (
+                _INTAKE_AFTER.match(text, m.end) or _INTAKE_BEFORE.search(text[max(0, m.start - 30):m.start]))):
             continue
         kept.append(m)
     return kept

@@ -50,6 +50,8 @@ DEADLINES = [
     ("Application Deadline For January 2024 Intake (21st Oct 2023)", "2023-10-21"),
     ("Deadline: 15 July 2025 (for September 2025 intake)", "2025-07-15"),
     ("Deadline for September 2025 entry: 30 June 2025", "2025-06-30"),
+    ("Deadline: 15 July 2025 for the 2 September 2025 intake", "2025-07-15"),
+    ("Deadline: 15 July 2025 for the course starting 2 September 2025", "2025-07-15"),
     ("Application deadline: 1 March 2025 (applications open 1 October 2024)", "2025-03-01"),
     ("Applications are open and will close on April 17, 2022.", "2022-04-17"),
     ("Applications open 1 October 2024", FLAG), ("Applications accepted from 1 March 2025", FLAG),
