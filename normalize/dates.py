@@ -30,7 +30,7 @@ FIRST_YEAR, LAST_YEAR = 2001, 2100
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2e3a\u2e3b]")
 _INVISIBLE = re.compile(r"[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # Times of day are dropped before dates are read: '9 March 2026 (23:59 UK time)', 'dalle ore 12 del 3 giugno'.
-_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s?(?:am|pm|uhr|h)\b)?|\b\d{1,2}\.\d{2}\s?uhr\b"
+_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s?(?:am|pm|uhr|uur|h)\b)?|\b\d{1,2}\.\d{2}\s?(?:uhr|uur)\b"
                    r"|\b\d{1,2}\s?(?:am|pm|uhr)\b|\bore\s\d{1,2}\b|\b(?:noon|midnight|mezzogiorno|mittags)\b")
 
 _SUFFIX = r"(?:st|nd|rd|th|ere|er|re|eme|ero|ro|e|o)?"  # 1st, 1er/1re (fr), 1e (nl), 1ro, 1o (es/it, 'º' → 'o')
