@@ -134,7 +134,7 @@ def _city(segment: str, country: str) -> Parsed[str]:
                 return Parsed(note="a region, not a city")  # "Victoria (State in Australia)", "Washington (State)"
             named = country_code(qualifier[-1])
             if named is not None and named != country:
-                return bad(f"{segment!r} is placed in {named}, not {country}")
+                return bad(f"{segment[:60]!r} is placed in {named}, not {country}")
             segment = head.strip()
     words = segment.split()
     if len(words) > MAX_WORDS or len(segment) > 100:  # keeps the look-ups below bounded (they are quadratic in the words)
@@ -172,7 +172,7 @@ def _place(piece: str) -> Parsed[Place]:
     if country is None:
         if len(parts) == 1 and MULTIPLE.fullmatch(parts[0].strip()):
             return bad("several campuses, none named")
-        return bad(f"unknown country {parts[-1]!r}")
+        return bad(f"unknown country {parts[-1][:60]!r}")
     rest = parts[:-used]
     if not rest:
         return Parsed(Place(city=None, country=country))
