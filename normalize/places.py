@@ -69,7 +69,7 @@ def country_code(name: str) -> str | None:
     except LookupError:
         pass
     try:  # one unambiguous fuzzy hit ("Republic of Korea"), never a guess between several
-        matches = pycountry.countries.search_fuzzy(name.strip()) if len(key) > 3 else []
+        matches = pycountry.countries.search_fuzzy(name.strip()) if re.fullmatch(r"[a-z ]{5,}", key) else []
     except LookupError:
         return None
     return matches[0].alpha_2 if len(matches) == 1 else None
@@ -114,8 +114,8 @@ def _split_top(text: str) -> list[str]:
 
 def _country_of(parts: list[str]) -> tuple[str | None, int]:
     """The country and how many trailing parts name it ("Kinshasa, Congo, DR" → CD, 2)."""
-    if len(parts) >= 2 and (code := country_code(f"{parts[-2]}, {parts[-1]}")) is not None:
-        if country_code(parts[-1]) is None:
+    if len(parts) >= 2 and country_code(parts[-1]) is None:
+        if (code := COUNTRY_ALIASES.get(squash(f"{parts[-2]}, {parts[-1]}"))) is not None:
             return code, 2
     return country_code(parts[-1]), 1
 
@@ -166,6 +166,8 @@ def _city(segment: str, country: str) -> Parsed[str]:
 
 def _place(piece: str) -> Parsed[Place]:
     parts = _split_top(piece)
+    if len(parts) > MAX_WORDS:
+        return bad("too many parts for a place")
     if not parts:
         return bad("no place")
     country, used = _country_of(parts)
