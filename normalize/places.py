@@ -19,8 +19,8 @@ from normalize.parsed import Parsed, bad, memo, placeholder, squash
 
 COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
                    "great britain": "GB", "britain": "GB", "usa": "US", "us": "US", "u.s.a": "US", "u.s": "US",
-                   "united states of america": "US", "america": "US",
-                   "the netherlands": "NL", "holland": "NL", "south korea": "KR", "korea": "KR",
+                   "united states of america": "US",
+                   "the netherlands": "NL", "holland": "NL", "south korea": "KR",
                    "korea, south": "KR", "korea south": "KR", "korea, republic of": "KR", "north korea": "KP",
                    "russia": "RU", "czech republic": "CZ", "czechia": "CZ", "turkey": "TR", "turkiye": "TR",
                    "vietnam": "VN", "iran": "IR", "taiwan": "TW", "laos": "LA", "syria": "SY", "moldova": "MD",
@@ -33,9 +33,8 @@ COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
                    "congo - kinshasa": "CD", "congo-kinshasa": "CD", "republic of the congo": "CG",
                    "congo - brazzaville": "CG", "congo-brazzaville": "CG", "uae": "AE", "brunei": "BN",
                    "cape verde": "CV", "swaziland": "SZ", "eswatini": "SZ", "micronesia": "FM", "kosovo": "XK",
-                   "vatican": "VA", "vatican city": "VA", "saint kitts & nevis": "KN", "st kitts and nevis": "KN",
-                   "st. kitts and nevis": "KN", "st lucia": "LC", "st. lucia": "LC", "burma": "MM",
-                   "east timor": "TL", "curacao": "CW", "macedonia": "MK", "north macedonia": "MK"}
+                   "vatican": "VA", "vatican city": "VA", "saint kitts and nevis": "KN", "saint lucia": "LC",
+                   "burma": "MM", "republic of korea": "KR", "east timor": "TL", "curacao": "CW", "macedonia": "MK", "north macedonia": "MK"}
 # EU member states plus Iceland, Liechtenstein and Norway. Not in pycountry; membership changes rarely.
 EU_EEA = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split())
 
@@ -58,21 +57,39 @@ class Place(BaseModel, frozen=True):
 
 @memo
 def country_code(name: str) -> str | None:
-    key = squash(INVISIBLE.sub("", name)).strip(". ")
-    key = re.sub(r"^the\s+", "", key) if key != "the netherlands" else key
-    if key in COUNTRY_ALIASES:
-        return COUNTRY_ALIASES[key]
+    """ISO alpha-2 of a country name in English or a portal's language ("Deutschland", "Congo - Kinshasa").
+
+    pycountry's lookup, then CLDR's territory names (babel); pycountry's search_fuzzy lost: it also matches
+    subdivisions ("Zurich" → CH, "Trento" → IT), so a city list ending in a city became a country."""
+    key = _country_key(INVISIBLE.sub("", name))
     if not key:
         return None
+    if key in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key]
     try:
-        return pycountry.countries.lookup(name.strip()).alpha_2
+        return str(pycountry.countries.lookup(name.strip()).alpha_2)
     except LookupError:
         pass
-    try:  # one unambiguous fuzzy hit ("Republic of Korea"), never a guess between several
-        matches = pycountry.countries.search_fuzzy(name.strip()) if re.fullmatch(r"[a-z ]{5,}", key) else []
-    except LookupError:
-        return None
-    return matches[0].alpha_2 if len(matches) == 1 else None
+    territories = _territories()
+    return territories.get(key) or territories.get(re.sub(r"^the\s+", "", key))
+
+
+def _country_key(name: str) -> str:
+    key = squash(name).strip(". ").replace("&", " and ")
+    return re.sub(r"\s+", " ", re.sub(r"\bst\.?\s", "saint ", key)).strip()
+
+
+@functools.cache
+def _territories() -> dict[str, str]:
+    """Folded country name → ISO alpha-2, from CLDR's names in the portals' languages (babel)."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("en", "de", "fr", "es", "it", "nl", "pt"):
+        for code, territory in Locale.parse(locale).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO", "ZZ"):
+                names.setdefault(_country_key(territory), code)
+    return names
 
 
 @functools.cache
@@ -190,7 +207,7 @@ def parse_locations(raw: str) -> Parsed[tuple[Place, ...]]:
     if (empty := placeholder(raw)) is not None:
         return empty
     text = MORE.sub("", re.sub(r"\s+", " ", INVISIBLE.sub("", raw))).strip()
-    if MULTIPLE.fullmatch(text):
+    if MULTIPLE.match(text):  # "Multiple (3)", or a list of cities with no country
         return bad("several campuses, none named")
     places = []
     for piece in re.split(r"\s*[;|]\s*", text):
