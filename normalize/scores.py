@@ -61,10 +61,18 @@ QUALIFIERS = re.compile(r"\b(?:or|and) (?:higher|above|better|more|greater|over)
 SUB_BEFORE = re.compile(r"\b(?:less than|lower than|below|under|unter|components?|essay|rating|writing|reading|"
                         r"listening|speaking|lesen|schreiben|horen|sprechen|each|sections?|sectional|element|part)\b")
 # Words right after a number that make it a sub-score ("12 in Reading", "22 for the writing section").
-SUB_AFTER = re.compile(r"\s?\+?\s?(?:points?|punkte)?\s?(?:in|on|for|at)?\s?(?:the\s)?(?:each\s)?"
+SUB_AFTER = re.compile(r"\s?\+?\s?(?:points?|punkte)?\s?(?:min(?:imum)?\.?\s)?(?:in|on|for|at|per|across)?\s?"
+                       r"(?:the\s|all\s|every\s)?(?:each\s)?(?:two\s|three\s|four\s|both\s)?"
                        r"(?:reading|writing|listening|speaking|literacy|conversation|comprehension|production|twe|"
                        r"components?|sections?|each|bands?|skills?|subscores?|modules?|parts?|lesen|schreiben)\b")
-UNIT_AFTER = re.compile(r"\s?(?:%|years?|months?|weeks?|days?|hours?|jahre?n?|monate?n?|anos|meses|credits?|ects)\b")
+MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|marz|mai|juni|juli|oktober|dezember")
+# Lengths, amounts and dates are not scores ("valid for 2 years", "taken after 1 June 2023").
+UNIT_AFTER = re.compile(rf"\s?(?:%|years?|months?|weeks?|days?|hours?|jahre?n?|monate?n?|anos|meses|credits?|ects|"
+                        rf"(?:{MONTHS})\b)\b")
+MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s?$")
+# Between a test's name and its score only a few words and no alternative: "The minimum TOEFL score is 90".
+ALTERNATIVE = re.compile(r"[,;/]|\b(?:or|oder|o|ou|y|resp|and)\b")
 # A test or edition named right after a number: "79 points in the TOEFL2 iBT", "550 on the paper-based version".
 AFTER = re.compile(r"\s?\+?\s?(?:points?|punkte|puntos)?\s?\)?\s?(?:\(|,?\s?if\s|(?:on|in|for|at)\s(?:the\s)?)\s?"
                    r"(?:new\s)?")
@@ -122,25 +130,30 @@ def _numbers(text: str, label_family: str) -> list[_Number]:
         gap = text[max(boundary, last_test_end):start]
         edition_gap = text[boundary:start]
         boundary = end
-        if UNIT_AFTER.match(after) or SUB_BEFORE.search(gap) or SUB_AFTER.match(after):
+        if UNIT_AFTER.match(after) or MONTH_BEFORE.search(gap) or SUB_BEFORE.search(gap) or SUB_AFTER.match(after):
             continue
+        raw = text[start:end]
+        first = re.match(_NUM, raw)
+        assert first is not None
+        if len(first.group()) >= 4 and first.group().isdigit():
+            continue  # a year or an amount: no test's scale reaches 1000
         family, edition = last_family or label_family, None
+        # A test named just before the number, with no alternative in between, owns it ("The TOEFL score is 90").
+        since_name = text[last_test_end:start] if last_family is not None and start - last_test_end <= 80 else ","
+        named_before = len(since_name.split()) <= 5 and not ALTERNATIVE.search(since_name)
         if (filler := AFTER.match(after)) is not None:
             rest = after[filler.end():]
             ed = next((n for n, p in EDITIONS if re.match(rf"(?:{p})\b", rest)), None)
-            if ed is not None:
+            if ed is not None and not (named_before and last_family != "TOEFL"):  # not "IELTS 6.5 (paper-based)"
                 edition, family = ed, "TOEFL"
                 rest = re.sub(rf"^(?:{dict(EDITIONS)[ed]})\b[\s-]*(?:based\s)?", "", rest)
                 boundary = end + filler.end()
             named = next((n for n, rx in FAMILY_RE.items() if rx.match(rest)), None)
-            if named is not None:
+            if named is not None and not named_before:  # "TOEFL: 80 (IELTS: 6.0)": 80 stays TOEFL's
                 family = named
         if family == "TOEFL" and edition is None:
             positions = [(m.start(), n) for n, p in EDITIONS for m in re.finditer(rf"\b(?:{p})\b", edition_gap)]
             edition = max(positions)[1] if positions else None
-        raw = text[start:end]
-        first = re.match(_NUM, raw)
-        assert first is not None
         out.append(_Number(Decimal(first.group().replace(",", ".")), "-" in raw, family, edition))
     return out
 

@@ -47,6 +47,14 @@ SCORES = [  # (label, text, parse_scores value or BAD/NOTE)
     ("TOEFL", "+", NOTE),  # TopUniversities' blank score
     ("IELTS", "Request info", NOTE),
     ("Zodiac", "7", BAD),
+    ("IELTS", "IELTS 6.5 taken after 1 January 2023", {"IELTS": D("6.5")}),  # dates are not scores
+    ("IELTS", "IELTS 6.5 overall and 6.0 in all bands", {"IELTS": D("6.5")}),
+    ("TOEFL", "TOEFL iBT 90 (min. 20 per section)", {"TOEFL_IBT": D(90)}),
+    ("TOEFL", "TOEFL: 80 (IELTS: 6.0)", {"TOEFL_IBT": D(80)}),  # the name before the number owns it
+    ("IELTS", "TOEFL: 80 (IELTS: 6.0)", {"IELTS": D(6)}),
+    ("IELTS", "minimum score of 6.5 in IELTS", {"IELTS": D("6.5")}),  # the name after the number
+    ("TOEFL", "IELTS 6.5 or 90 on the TOEFL", {"TOEFL_IBT": D(90)}),
+    ("IELTS", "IELTS 6.5 (paper-based)", {"IELTS": D("6.5")}),  # an IELTS delivery, not a TOEFL edition
 ]
 
 
