@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import pycountry
 from pydantic import BaseModel
@@ -112,6 +113,8 @@ def _cities() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
         own = _fold(city["name"])
         main.setdefault(own, set()).add(city["countrycode"])
         for name in (city["name"], *city.get("alternatenames", ())):
+            if not _LATIN.fullmatch(name):
+                continue  # other scripts: cards print cities in Latin letters
             key = _fold(name)
             if len(key) >= 3:
                 every.setdefault(key, set()).add(city["countrycode"])
@@ -121,7 +124,13 @@ def _cities() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
 
 
 def _fold(name: str) -> str:
-    return re.sub(r"[\s\-‐]+", " ", squash(name).replace("'", "").replace("’", "")).strip(" .")
+    """How city names are compared: accents, case, apostrophes and hyphens off ("Be'er Sheva", "Stoke-On-Trent")."""
+    folded = unicodedata.normalize("NFKD", name.translate(_DROP)).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.casefold().split()).strip(" .")
+
+
+_LATIN = re.compile("[\u0000-\u024f]*")
+_DROP = str.maketrans({"'": None, "’": None, "-": " ", "‐": " "})
 
 
 def is_city(name: str, country: str, *, main_name: bool = False) -> bool:
@@ -170,6 +179,8 @@ def _city(segment: str, country: str) -> Parsed[str]:
     words = segment.split()
     if len(words) > MAX_WORDS or len(segment) > 100:  # bounds the look-ups below (quadratic in the words)
         return bad("too long for a place name")
+    if len(words) <= 1:  # "Leuven": no gazetteer needed (it loads on first use, ~2 s and ~150 MB)
+        return Parsed(segment.strip()) if words else bad("no city")
     if is_city(segment, country):  # "University Heights", "Pago Pago": the whole is a known city
         return Parsed(segment.strip())
     if len(words) > 1 and words[0] == country and words[0].isupper():
