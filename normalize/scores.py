@@ -46,7 +46,7 @@ FAMILIES = (
     ("GPA", r"gpa"),
     ("OTHER", r"melab|toeic|oxford|icc|testdaf|unicert|trinity|aptis|languagecert|telc"),
 )
-EDITIONS = (("TOEFL_PBT", r"pbt|paper\w*|papier\w*|written (?:test|exam)\w*"),
+EDITIONS = (("TOEFL_PBT", r"pbt|itp|paper\w*|papier\w*|written (?:test|exam)\w*"),  # ITP: the paper scale
             ("TOEFL_CBT", r"cbt|computer\w*|machine[- ]scored"),
             ("TOEFL_IBT", r"ibt|internet\w*"))
 _NUM = r"\d+(?:[.,]\d{1,2}(?!\d))?"
@@ -56,7 +56,8 @@ TOKEN = re.compile(
 )
 FAMILY_RE = {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in FAMILIES}
 # Said of a minimum, not another test: taken out before reading ("575 or higher in the written exam").
-QUALIFIERS = re.compile(r"\b(?:or|and) (?:higher|above|better|more|greater|over)\b|\bmeet or exceed\b|\bo (?:superior|mas)\b")
+QUALIFIERS = re.compile(r"\b(?:or|and) (?:higher|above|better|more|greater|over)\b|\bmeet or exceed\b|"
+                        r"\bo (?:superior|mas)\b")
 # Words before a number that make it a sub-score ("no band less than 5.5", "(writing 7.0)", "no part below 7").
 SUB_BEFORE = re.compile(r"\b(?:less than|lower than|below|under|unter|components?|essay|rating|writing|reading|"
                         r"listening|speaking|lesen|schreiben|horen|sprechen|each|sections?|sectional|element|part)\b")
