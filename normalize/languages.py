@@ -29,6 +29,11 @@ CONCESSIVE = re.compile(r"\b(?:si bien|aunque|although|though|whereas|while|obwo
                         r"anche se|hoewel|terwijl)\b[^.;]*")
 SEPARATORS = re.compile(r"\s*(?:[,;/&+|]|\band\b|\bor\b|\by\b|\bo\b|\bu\b|\bund\b|\boder\b|\bet\b|\bou\b|\be\b|"
                         r"\ben\b|\bof\b|\bi\b)\s*")
+# Words that make a language named shortly after them a requirement: "a good level of oral comprehension in English".
+REQUIREMENT = frozenset("knowledge proficiency proficient skills command level fluency fluent nivel conocimiento "
+                        "conocimientos dominio kenntnisse kenntnis sprachkenntnisse niveau connaissance connaissances "
+                        "maitrise kennis beheersing conoscenza competenza livello".split())
+REQUIREMENT_REACH = 6  # words
 GERMAN_ENDINGS = ("er", "en", "es", "em", "e")  # "in englischer Sprache", "la langue française"
 INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
@@ -56,18 +61,24 @@ def _code(word: str) -> str | None:
     return None
 
 
-def _scan(text: str) -> list[str]:
-    """Codes of every language named in running text, in order (names of up to three words)."""
-    words = re.findall(r"[a-z]+", squash(text))
-    codes, i = [], 0
-    while i < len(words):
-        for size in (3, 2, 1):
-            if i + size <= len(words) and (code := _code(" ".join(words[i:i + size]))) is not None:
-                codes.append(code)
-                i += size
-                break
-        else:
-            i += 1
+def _scan(text: str, *, skip_required: bool = False) -> list[str]:
+    """Codes of every language named in running text, in order (names of up to three words). With skip_required, a
+    name shortly after "knowledge of", "nivel de", "Kenntnisse" is a requirement, not a language of teaching."""
+    codes = []
+    for sentence in re.split(r"[.;:!?]", squash(re.sub(r"['’`´]", " ", text))):  # "l’anglais"
+        words = re.findall(r"[a-z]+", sentence)
+        i, required_at = 0, -99
+        while i < len(words):
+            if skip_required and words[i] in REQUIREMENT:
+                required_at = i
+            for size in (3, 2, 1):
+                if i + size <= len(words) and (code := _code(" ".join(words[i:i + size]))) is not None:
+                    if i - required_at > REQUIREMENT_REACH:
+                        codes.append(code)
+                    i += size
+                    break
+            else:
+                i += 1
     return codes
 
 
@@ -85,5 +96,5 @@ def parse_languages(raw: str) -> Parsed[tuple[str, ...]]:
                 return bad(f"unknown language {piece[:60]!r}")
             codes.extend(found)
     else:
-        codes = _scan(CONCESSIVE.sub(" ", squash(text)))
+        codes = _scan(CONCESSIVE.sub(" ", squash(text)), skip_required=True)
     return Parsed(tuple(dict.fromkeys(codes))) if codes else bad("no language named")

@@ -15,6 +15,8 @@ BAD = "bad"
     ("Les cours sont dispensés en français et en anglais.", ("fr", "en")),
     ("Se imparte en castellano, aunque se recomienda un buen nivel de inglés.", ("es",)),
     ("Het onderwijs is in het Engels.", ("en",)),
+    ("La langue d’enseignement est l’anglais.", ("en",)),
+    ("Taught in English. Knowledge of German is an advantage.", ("en",)),  # a requirement, not taught in
     ("English, Klingon", BAD), ("no language here", BAD),
 ])
 def test_languages(raw, expected):
