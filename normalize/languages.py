@@ -65,7 +65,7 @@ def _scan(text: str, *, skip_required: bool = False) -> list[str]:
     """Codes of every language named in running text, in order (names of up to three words). With skip_required, a
     name shortly after "knowledge of", "nivel de", "Kenntnisse" is a requirement, not a language of teaching."""
     codes = []
-    for sentence in re.split(r"[.;:!?]", squash(re.sub(r"['’`´]", " ", text))):  # "l’anglais"
+    for sentence in re.split(r"[.;:!?]", squash(text)):
         words = re.findall(r"[a-z]+", sentence)
         i, required_at = 0, -99
         while i < len(words):
@@ -86,7 +86,7 @@ def _scan(text: str, *, skip_required: bool = False) -> list[str]:
 def parse_languages(raw: str) -> Parsed[tuple[str, ...]]:
     if (empty := placeholder(raw)) is not None:
         return empty
-    text = re.sub(r"\s+", " ", INVISIBLE.sub("", raw)).strip()
+    text = re.sub(r"\s+", " ", re.sub(r"['’`´]", " ", INVISIBLE.sub("", raw))).strip()  # "l’anglais"
     pieces = [p for p in SEPARATORS.split(squash(text).strip(". ")) if p]
     if pieces and all(len(p.split()) <= 3 and not re.search(r"[.:!?]", p) for p in pieces):
         codes = []  # a list: every item must be a language
