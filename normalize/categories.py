@@ -42,12 +42,23 @@ def parse_mode(raw: str) -> Parsed[str]:
     return Parsed(found.pop()) if found else bad("not a study mode")
 
 
+# "part-time study is not possible", "nicht in Teilzeit": that pace is ruled out, not offered.
+NOT_BEFORE = re.compile(r"\b(?:not|no|non|nicht|kein\w*|niet|geen|sin|sans|senza)\s(?:\S+\s)?(?:in\s|a\s|en\s|als\s)?$")
+NOT_AFTER = re.compile(r"^[\s)-]*(?:[^\s;,.]+\s){0,3}?(?:is\s|are\s)?(?:not|nicht|niet|no es|non e|ne? (?:est|sont) pas)\s?"
+                       r"(?:\S+\s)?(?:possible|available|offered|moglich|angeboten|mogelijk|posible|possibile)\b")
+
+
+def _offered(rx: re.Pattern[str], text: str) -> bool:
+    return any(not NOT_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+               and not NOT_AFTER.search(text[m.end():m.end() + 50]) for m in rx.finditer(text))
+
+
 @memo
 def parse_pace(raw: str) -> Parsed[str]:
     if (empty := placeholder(raw)) is not None:
         return empty
     text = squash(raw)
-    found = {pace for pace, rx in PACES if rx.search(text)}
+    found = {pace for pace, rx in PACES if _offered(rx, text)}
     if found == {"part_time"} and ALSO_PART.search(text):
         found.add("full_time")
     if not found:

@@ -19,6 +19,8 @@ def test_mode(raw, expected):
     ("Teilzeit-/Vollzeitstudium", "both"), ("voltijds", "full_time"), ("deeltijds", "part_time"),
     ("Vollzeit", "full_time"), ("à temps partiel", "part_time"), ("This programme is also available part-time.", "both"),
     ("Part-time only", "part_time"), ("evenings", None),
+    ("Full-time only; part-time study is not possible.", "full_time"), ("Vollzeit; Teilzeit nicht möglich", "full_time"),
+    ("No part-time option", None),
 ])
 def test_pace(raw, expected):
     assert parse_pace(raw).value == expected
