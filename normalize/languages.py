@@ -3,8 +3,8 @@
 Cells are lists ("English, German", "SPANISH/English/FRENCH") or sentences in the programme's own language ("Het
 onderwijs wordt in het Nederlands gegeven.", "La langue principale d'enseignement est le français, la langue
 secondaire l'anglais."). Names come from CLDR via babel, in the languages the portals write in; pycountry (the
-previous lookup) knows English names only and langcodes needs its optional language-data package for names, which
-babel's CLDR tables already cover. A clause that concedes a language ("si bien ... en inglés", "while the thesis must
+previous lookup) knows English names only; langcodes.find (with language-data) lost on sentences: it matches words
+fuzzily ("individual" → hi, "second" → cs, "corso" → co) and gives three-letter codes ("Mandarin" → cmn). A clause that concedes a language ("si bien ... en inglés", "while the thesis must
 also be written in English") does not make it a language of instruction.
 """
 
