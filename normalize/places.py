@@ -137,6 +137,35 @@ def is_city(name: str, country: str, *, main_name: bool = False) -> bool:
     return country in _cities()[1 if main_name else 0].get(_fold(name), ())
 
 
+# Subdivisions printed between a city and its country ("Austin, Texas, United States"); not counties, boroughs or
+# districts, which are often named like their city.
+REGION_TYPES = frozenset({"State", "Province", "Region", "Land", "Country", "Territory", "Autonomous community",
+                          "Autonomous region", "Union territory", "Metropolitan region", "Canton", "Oblast",
+                          "Voivodship", "Emirate", "Federal district", "Nation"})
+
+
+@functools.cache
+def _subdivisions(country: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Folded names, and short codes, of a country's states, provinces and regions (pycountry's ISO 3166-2)."""
+    names: set[str] = set()
+    codes: set[str] = set()
+    for sub in pycountry.subdivisions.get(country_code=country) or ():
+        if sub.type in REGION_TYPES or (country == "US" and sub.type == "District"):
+            names.add(_fold(sub.name))
+            codes.add(sub.code.split("-", 1)[1].casefold())
+    return frozenset(names), frozenset(codes)
+
+
+def _is_region(part: str, country: str) -> bool:
+    """A state or province named between city and country: "Texas", "Ontario", "MA", "NSW", "D.C."."""
+    names, codes = _subdivisions(country)
+    key = _fold(part)
+    code = key.replace(".", "").replace(" ", "")
+    if len(code) <= 3 and part.replace(".", "").replace(" ", "").isupper():
+        return code in codes
+    return key in names and not is_city(part, country)
+
+
 def _split_top(text: str) -> list[str]:
     """Comma-separated parts, commas inside brackets kept: 'Hamilton (Ontario, Canada), Canada' → 2 parts."""
     parts, depth, start = [], 0, 0
@@ -160,6 +189,12 @@ def _country_of(parts: list[str]) -> tuple[str | None, int]:
     return country_code(parts[-1]), 1
 
 
+def _is_campus(part: str) -> bool:
+    """A part that ends in a campus or building word names no city: "Penrhyn Road campus"."""
+    words = part.split()
+    return bool(words) and squash(words[-1]).strip(".,") in PLACE_WORDS
+
+
 def _city(segment: str, country: str) -> Parsed[str]:
     """The city at the end of one comma part: campus names, codes and brackets before it taken off."""
     tail = segment.rsplit(")", 1)[1].strip() if ")" in segment else ""
@@ -177,6 +212,8 @@ def _city(segment: str, country: str) -> Parsed[str]:
                 return bad(f"{segment[:60]!r} is placed in {named}, not {country}")
             segment = head.strip()
     words = segment.split()
+    if _is_campus(segment):
+        return bad(f"{segment[:60]!r} names a campus, not a city")
     if len(words) > MAX_WORDS or len(segment) > 100:  # bounds the look-ups below (quadratic in the words)
         return bad("too long for a place name")
     if len(words) <= 1:  # "Leuven": no gazetteer needed (it loads on first use, ~2 s and ~150 MB)
@@ -226,6 +263,8 @@ def _place(piece: str) -> Parsed[Place]:
     rest = parts[:-used]
     if not rest:
         return Parsed(Place(city=None, country=country))
+    if len(rest) >= 2 and _is_region(rest[-1], country) and not _is_campus(rest[-2]):
+        rest = rest[:-1]  # "Austin, Texas, United States", "Boston, MA, USA": the state between city and country
     city = _city(rest[-1], country)
     if city.problem:
         return bad(city.problem)

@@ -29,6 +29,9 @@ PLACES = [
     ("Bad Homburg, Germany", ("Bad Homburg", "DE")), ("San Pietro in Casale, Italy", ("San Pietro in Casale", "IT")),
     ("KCL Waterloo London, United Kingdom", ("London", "GB")), ("Sherbrooke (Quebec), Canada", ("Sherbrooke", "CA")),
     ("Deutschland", (None, "DE")), ("Multiple (4)\n\nAmsterdam,\nMilan,\nZurich,", BAD),
+    ("Washington, D.C., USA", ("Washington", "US")), ("Austin, Texas, United States", ("Austin", "US")),
+    ("Toronto, Ontario, Canada", ("Toronto", "CA")), ("Main Campus, Leeds, United Kingdom", ("Leeds", "GB")),
+    ("Some Campus, United Kingdom", BAD),  # a campus name and no city
     ("Multiple (3)", BAD), ("Leuven, Atlantis", BAD),
     ("Sydney (Nova Scotia, Canada), Australia", BAD),  # the qualifier names another country
     ("University of Nowhere Smalltown, United Kingdom", BAD),  # where the university's name ends is unknown
