@@ -24,6 +24,9 @@ ALIASES = {"castellano": "es", "castilian": "es", "valenciano": "ca", "valencian
            "farsi": "fa", "flemish": "nl", "vlaams": "nl", "bokmal": "nb", "nynorsk": "nn", "norsk": "no"}
 # Short names that are also common words ("lets", "fins", "ci", "tai") are left out; these are not.
 SHORT_NAMES = frozenset({"thai", "urdu", "zulu", "ruso", "igbo"})
+# Language names in some locale that are everyday words elsewhere ("corso" is Corsican in Italian and a course).
+COMMON_WORDS = frozenset({"corso", "corse", "roman", "latin", "latino", "latina", "fries", "ganda", "conga", "sango",
+                          "korea", "corea"})
 # A clause that concedes or adds a requirement: what follows it is not taught in.
 CONCESSIVE = re.compile(r"\b(?:si bien|aunque|although|though|whereas|while|obwohl|bien que|quoique|sebbene|"
                         r"anche se|hoewel|terwijl)\b[^.;]*")
@@ -40,12 +43,14 @@ INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe
 
 @functools.cache
 def _names() -> dict[str, str]:
-    """Folded language name → ISO 639-1 code, from CLDR's names in LOCALES."""
+    """Folded language name → ISO 639-1 code, from CLDR's names in LOCALES; names that are also a country's
+    ("Japan" is Japanese in Hungarian, "Italia" Italian in Romanian) or common words are left out."""
+    countries = {squash(name) for locale in LOCALES for name in Locale.parse(locale).territories.values()}
     names: dict[str, str] = {}
     for locale in LOCALES:
         for code, name in Locale.parse(locale).languages.items():
             key = squash(name)
-            if len(code) == 2 and (len(key) >= 5 or key in SHORT_NAMES):
+            if len(code) == 2 and (len(key) >= 5 or key in SHORT_NAMES) and key not in countries | COMMON_WORDS:
                 names.setdefault(key, code)
     names.update(ALIASES)
     return names
