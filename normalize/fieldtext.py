@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from normalize.inputs import BY_INPUT_NAME, columns_of, parse_input
+from normalize.inputs import BY_INPUT_NAME, parse_input
 
 FIELD_NAMES: tuple[str, ...] = tuple(BY_INPUT_NAME)
 
@@ -31,6 +31,6 @@ def normalize_field(field_name: str, text: str, *, label: str = "", country: str
     parsed = parse_input(spec, text, label, country)
     if parsed.value is None:
         return FieldResult(flags=[parsed.problem] if parsed.problem else [], notes=[parsed.note] if parsed.note else [])
-    values = {k.replace("tuition_all_", "tuition_"): v for k, v in columns_of(spec, label)(parsed.value).items()
+    values = {k.replace("tuition_all_", "tuition_"): v for k, v in spec.columns(parsed.value).items()
               if v not in (None, [], {})}
     return FieldResult(values=values, notes=[parsed.note] if parsed.note else [])

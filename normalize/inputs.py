@@ -20,7 +20,7 @@ from normalize.languages import parse_languages
 from normalize.money import Money, parse_living_costs, parse_money, parse_tuition
 from normalize.parsed import Parsed
 from normalize.places import parse_locations
-from normalize.scores import parse_score, test_name
+from normalize.scores import parse_scores, test_name
 
 Parser = Callable[[str, str, "str | None"], Parsed]  # (text, label, country) → parsed value
 Columns = Callable[[Any], dict[str, Any]]  # parsed value → record fields
@@ -56,16 +56,18 @@ def _fees(fees: dict[str, Money]) -> dict[str, Any]:
     return out
 
 
-def _score_columns(label: str) -> Columns:
-    name = test_name(label) or label.upper()
-
-    def columns(score: Any) -> dict[str, Any]:
+def _score_columns(scores: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """(test, score) pairs → ielts_min, toefl_ibt_min, other_scores {PTE, DUOLINGO, CAMBRIDGE, TOEFL_PBT, ...}."""
+    out: dict[str, Any] = {}
+    other: dict[str, Any] = {}
+    for name, score in scores:
         if name == "IELTS":
-            return {"ielts_min": score}
-        if name == "TOEFL_IBT":
-            return {"toefl_ibt_min": int(score)}
-        return {"other_scores": {name: score}}
-    return columns
+            out["ielts_min"] = score
+        elif name == "TOEFL_IBT":
+            out["toefl_ibt_min"] = int(score)
+        else:
+            other[name] = score
+    return out | ({"other_scores": other} if other else {})
 
 
 def _text(raw: str, label: str, country: str | None) -> Parsed[str]:
@@ -103,8 +105,8 @@ INPUTS: tuple[Input, ...] = (
             columns=_fee_columns(a)) for a in ("international", "eu_eea", "domestic")),
     Input(name="living_costs", raw="living_costs", parse=lambda t, lb, c: parse_living_costs(t, c), columns=lambda v: {
         "living_cost_min_month": v.min_month, "living_cost_max_month": v.max_month, "living_cost_currency": v.currency}),
-    Input(name="english_test", raw=TEST_SCORE_PREFIX, parse=lambda t, lb, c: parse_score(lb, t),
-          columns=lambda v: {}),  # columns depend on the label: see columns_of()
+    Input(name="english_test", raw=TEST_SCORE_PREFIX, parse=lambda t, lb, c: parse_scores(lb, t),
+          columns=_score_columns),
 )
 BY_INPUT_NAME: dict[str, Input] = {i.name: i for i in INPUTS}
 BY_RAW: dict[str, Input] = {i.raw: i for i in INPUTS}
@@ -128,7 +130,3 @@ _INVISIBLE = dict.fromkeys([0, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *
 def parse_input(spec: Input, text: str, label: str, country: str | None) -> Parsed:
     """The one way a printed string is parsed, for whole pages and single strings alike."""
     return spec.parse(text.translate(_INVISIBLE), label, country)
-
-
-def columns_of(spec: Input, label: str) -> Columns:
-    return _score_columns(label) if spec.raw == TEST_SCORE_PREFIX else spec.columns

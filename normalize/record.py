@@ -14,7 +14,7 @@ from typing import Any
 from normalize.dates import deadline_problem
 from normalize.degrees import degree_in_title, parse_level
 from normalize.fields import BY_NAME, LIST_FIELDS, SORTED_LISTS
-from normalize.inputs import READ_WHOLE, columns_of, input_for, parse_input
+from normalize.inputs import READ_WHOLE, input_for, parse_input
 from normalize.models import Conflict, ConflictValue, Flag, SourceRecord
 from normalize.places import EU_EEA
 from normalize.universities import clean_university, partner_universities
@@ -62,7 +62,7 @@ class _Page:
                 self.notes.append(f"{raw_name}: not a field we read")
             return
         spec, label = found
-        columns = columns_of(spec, label)
+        columns = spec.columns
         for text in texts:
             parsed = parse_input(spec, text, label, country)
             if parsed.problem:
