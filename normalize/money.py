@@ -1,81 +1,495 @@
-"""Tuition and living costs: amount (Decimal), ISO 4217 currency, period."""
+"""Tuition and living costs: amount (Decimal), ISO 4217 currency, period; the fee per audience in one string.
+
+A printed fee string is read in three steps: every amount in it is found with its currency and unit
+(`_mentions`), each amount is given an audience and a kind from the words around it (`_annotate`), and one fee
+per audience is chosen (`_choose`): the full-time tuition of the main award, not an application fee, a discount,
+a per-credit price, a part-time or diploma variant, or a conversion in brackets. Where what is left does not give
+one value (a range, "from", two tracks, 'TBC'), the string is flagged: a wrong fee is worse than none.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 import pycountry
+from babel.numbers import get_territory_currencies
 from pydantic import BaseModel
 
 from normalize.numbers import NUMBER, parse_amount
-from normalize.parsed import Parsed, bad, memo, placeholder, squash
-
-SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "zł": "PLN", "kč": "CZK"}
-# "$" and "kr" name several currencies: only the programme's country says which.
-DOLLAR_BY_COUNTRY = {"US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "MX": "MXN"}
-KRONA_BY_COUNTRY = {"NO": "NOK", "SE": "SEK", "DK": "DKK", "IS": "ISK"}
-PERIODS = (
-    ("semester", "semester"), ("term", "semester"), ("month", "month"),
-    ("full programme", "programme"), ("full program", "programme"), ("total", "programme"),
-    ("programme", "programme"), ("program", "programme"), ("course", "programme"),
-    ("year", "year"), ("annual", "year"), ("annum", "year"), ("/yr", "year"),
-)
-FREE = frozenset({"free", "no tuition", "no tuition fee", "tuition free", "0"})
-_CODE = re.compile(r"\b([A-Z]{3})\b")
+from normalize.parsed import Parsed, bad, memo, missing, placeholder, squash
 
 
 class Money(BaseModel, frozen=True):
     amount: Decimal
-    currency: str
-    period: str | None = None  # year | semester | programme | month
+    currency: str  # ISO 4217; "" when there is no tuition
+    period: str | None = None  # year | semester | programme | month; None when none is printed
 
 
+AUDIENCES = ("international", "eu_eea", "domestic", "all")  # "all": the string names no audience
+
+# ------------------------------------------------------------------------------------------------ currencies
+SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₪": "ILS", "₱": "PHP",
+           "฿": "THB", "₫": "VND", "zł": "PLN", "kč": "CZK", "euro": "EUR", "euros": "EUR", "tl": "TRY", "yen": "JPY",
+           "qr": "QAR", "cdn": "CAD", "dhs": "AED", "rm": "MYR", "nis": "ILS", "lei": "RON", "u.s.": "USD",
+           "us$": "USD", "us $": "USD", "hk$": "HKD", "hkd$": "HKD", "nz$": "NZD", "au$": "AUD", "a$": "AUD",
+           "ca$": "CAD", "can$": "CAD", "c$": "CAD", "s$": "SGD", "r$": "BRL", "mx$": "MXN", "gbp£": "GBP"}
+# "$", "kr", "Rs" and "francs" name several currencies: the programme's country says which.
+DOLLAR_BY_COUNTRY = {"US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "MX": "MXN",
+                     "TR": "USD"}  # Turkish state portals print US dollars as "$" (dev set, Study in Türkiye)
+KRONA_BY_COUNTRY = {"NO": "NOK", "SE": "SEK", "DK": "DKK", "IS": "ISK"}
+RUPEE_BY_COUNTRY = {"IN": "INR", "PK": "PKR", "LK": "LKR", "NP": "NPR"}
+FRANC_BY_COUNTRY = {"CH": "CHF", "LI": "CHF"}
+_CUR = (r"(?:HKD\$|GBP£|US\s?\$|HK\$|NZ\$|AU\$|A\$|CAN?\$|C\$|S\$|R\$|MX\$|U\.S\.|[€£¥₹₩₺₪₱฿₫$]"
+        r"|(?<![A-Za-z])(?:[A-Z]{3}|(?i:euros?)|TL|Rs\.?|(?i:kr)\.?|zł|(?i:kč)|lei|(?i:yen)|(?i:francs?)|QR|Dhs|RM|NIS)"
+        r"(?![A-Za-z]))")
+MENTION = re.compile(rf"(?:(?P<pre>{_CUR})\s{{0,2}})?(?P<num>{NUMBER.pattern})(?:\s{{0,2}}(?P<post>{_CUR})(?!\s?\d))?")
+
+
+@lru_cache(maxsize=None)
+def _iso_codes() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+@lru_cache(maxsize=512)
+def country_currency(country: str | None) -> str | None:
+    """The currency a country uses today (babel's territory data), for fees printed without one."""
+    if not country:
+        return None
+    try:
+        found = get_territory_currencies(country.upper(), date(2024, 1, 1))
+    except Exception:  # babel raises on unknown territories
+        return None
+    return found[0] if found else None
+
+
+def _currency_of(token: str | None, country: str | None) -> str | None | ValueError:
+    """A currency token as ISO 4217; None for no token; ValueError when the token needs a country it lacks."""
+    if not token:
+        return None
+    low = re.sub(r"\s+", " ", token.strip()).lower()
+    if token.isupper() and len(token) == 3 and token.isalpha():
+        return token if token in _iso_codes() else (SYMBOLS.get(low) or None)
+    if low in SYMBOLS:
+        return SYMBOLS[low]
+    for table, name, word in ((DOLLAR_BY_COUNTRY, "dollar", "$"), (KRONA_BY_COUNTRY, "krona", "kr"),
+                              (RUPEE_BY_COUNTRY, "rupee", "rs"), (FRANC_BY_COUNTRY, "franc", "franc")):
+        if low.rstrip(".s") == word.rstrip("s") or low == word:
+            return table.get(country or "") or ValueError(f"{token.strip()!r}: no country that says which {name}")
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ words
+_INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
+                  r"co\.uk|uk|be|de|nl|fr|ie|eu|se|ee|it|es|ch|at|dk|fi|no|pt|pl|cz|ca|au|nz|hk|sg|jp|in|io)\b(?:/\S*)?")
+_LABEL = re.compile(
+    r"(?P<intl>non[- ]?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?eea|non[- ]?european|non[- ]local|out-of-state"
+    r"|(?:from )?outside (?:the )?(?:eu|eea|european union)|other countries|all others|overseas|institutional"
+    r"|internationals?(?=\s*(?:$|[^\w\s]|\d|(?:students?|fees?|applicants?|nationals?|citizens?|tuition|full|part"
+    r"|distance|sandwich|rate|only|and|or|entry)\b)))"
+    r"|(?P<eu>eu\s?/\s?ee[ar]|european union|european economic area|eea|eu|ue|statutory|within the eu"
+    r"|european(?=\s*(?:$|[^\w\s]|(?:students?|nationals?|citizens?|applicants?)\b)))"
+    r"|(?P<dom>rest of the uk|uk|scottish|northern irish|welsh|english(?=\s*[,&/])|channel islands?|isle of man"
+    r"|island students|local|domestic|home(?=\s*(?:$|[^\w\s]|(?:students?|fees?|full|part|distance|uk)\b)))",
+    re.I)
+_AUDIENCE_OF = {"intl": "international", "eu": "eu_eea", "dom": "domestic"}
+_JOIN = re.compile(r"[\s/&,+()]*(?:\b(?:and|or|plus)\b)?[\s/&,+()]*", re.I)
+_ZERO = re.compile(r"no (?:application or )?tuition(?: fees?)?|not required to pay tuition|not charge any tuition"
+                   r"|(?:tuition )?fees? do not apply|do not have to pay tuition|exempted from paying tuition"
+                   r"|tuition[- ]free|free of (?:charge|tuition)|\bfree\b(?= for\b)|^free$", re.I)
+_SUFFIX_LABEL = re.compile(r"^[\s,*]*(?:\(\s*|(?:and )?(?:is )?applicable to |if you are from (?:the )?"
+                           r"|for (?:(?:students|applicants|citizens)\s+)?(?:(?:from|of)\s+)?(?:within\s+)?(?:the\s+)?)$",
+                           re.I)
+# Money that is not a fee charged: discounts, grants, loans.
+_NOT_A_FEE = re.compile(r"discount|scholarship|bursar|\bloans?\b|\boff\b|rabatt|alumni|fellowship|stipend|eligible"
+                        r"|early bird|financial aid|\bgrants?\b|waiver|reduction", re.I)
+# Fees other than tuition.
+_OTHER_FEE = re.compile(r"applica?tion|admission|enrol?l?ment|registration|\badmin|examination|\bexam\b|insurance"
+                        r"|\bbooks?\b|\bvisa\b|living|bench|acceptance|placement|sandwich|year in industry|health"
+                        r"|services|\bunion\b|contribution|supplement|deposit|zugangspr|cvec|travel|accommodation"
+                        r"|one-time|one-off|\bmaterials?\b", re.I)
+_TUITION = re.compile(r"tuition|studiengeb|collegegeld|course fee|programme fee|program fee", re.I)
+_VARIANT = re.compile(r"pg ?dip|pgd\b|diploma|pg ?cert|certificate|pre-?masters|capstone|top-up|\(with\b"
+                      r"|distance learning|work placement|with prof", re.I)
+_PACE = re.compile(r"(full|part)[- ]?time(?!\s+(?:track|programme|program|option|route))", re.I)
+_MINIMUM = re.compile(r"(?:\bfrom|starting at|at least|minimum|\bmin\.?|\bab)\s*(?:approx\.?\s*|ca\.?\s*)?$", re.I)
+_MAXIMUM = re.compile(r"(?:up to|maximum(?: van| of)?|\bmax\.?|no more than|not exceeding)\s*$", re.I)
+_TBC = re.compile(r"\btb[ca]\b|to be (?:confirmed|announced)", re.I)
+_UNIT_WORD = re.compile(r"^\s*(?:[-–]\s*)?(?:credits?|ects|ec\b|cfu|months?|years?|yrs?|weeks?|days?|hours?|semesters?"
+                        r"|terms?|modules?|courses?|students?|participants?|%|st\b|nd\b|rd\b|th\b|instal?lments?"
+                        r"|payments?|x\b|times|am\b|pm\b|:\d|h\b|[-/]year)", re.I)
+_YEAR_BEFORE = re.compile(r"(?:\b(?:in|for|of|since|until|from|by|to|intake|entry|fall|spring|autumn|summer|winter"
+                          r"|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*"
+                          r"|year|starting|before|after|as of|until)|[/(-])\s*$", re.I)
+_YEAR_AFTER = re.compile(r"^\s*(?:intakes?|entry|cohort|academic|[/-]\s?\d)", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:-{1,2}>?|–|—|to|bis|until)\s*$", re.I)
+
+# Units printed right after an amount.
+_AFTER = r"^\s*\*?\s*(?:tuition\s+)?"
+_PER = r"(?:/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(?:/\s*)?"
+_UNIT_AFTER = [
+    ("credit", re.compile(_AFTER + r"(?:u\.s\.\s*)?" + _PER + r"(?:\d+\s*)?(?:taught\s+|dissertation\s+)?"
+                          r"(?:credits?|ec|ects|cfu)\b", re.I)),
+    ("module", re.compile(_AFTER + _PER + r"(?:\d+\s*credits?\s+|single\s+)?(?:module|unit)\b", re.I)),
+    ("year", re.compile(_AFTER + r"(?:" + _PER + r"(?:academic\s+)?(?:year|yr|annum)\b|p\.?\s?a\b\.?|yearly\b"
+                        r"|annually\b|\(?year\s*\d\b\)?|for (?:the )?(?:\d{4}/\d{2,4} )?academic year)", re.I)),
+    ("semester", re.compile(_AFTER + _PER + r"(?:semester|term)\b", re.I)),
+    ("month", re.compile(_AFTER + r"(?:" + _PER + r"month\b|monthly\b)", re.I)),
+    ("programme", re.compile(_AFTER + r"(?:\(\s*total\s*\)|(?:in\s+)?total\b|/\s*full\b|" + _PER +
+                             r"(?:full\s+)?(?:programme|program|course|degree)\b"
+                             r"|for the (?:(?:full|entire|whole)\s+)?(?:course|programme|program|degree)\b)", re.I)),
+]
+_PACE_AFTER = re.compile(r"^\s*[,(]?\s*(full|part)[- ]?time\)?(?!\s+(?:track|programme|program|option|route))", re.I)
+# Units printed in the words before an amount ("Cost per 10 credits £722", "Tuition fee, total: 220,000 SEK").
+_UNIT_BEFORE = [
+    ("credit", re.compile(r"per\s+(?:\d+\s+)?(?:taught\s+|dissertation\s+)?credits?\b|per ec\b", re.I)),
+    ("module", re.compile(r"\b(?:per|each)\s+(?:single\s+)?(?:module|course|unit)\b|credit module|individual courses?"
+                          r"|module by module", re.I)),
+    ("part", re.compile(r"first payment|first semester|\b(?:1st|2nd|3rd|first|second|third) year\b"
+                        r"|instal?lments? of|payment in terms|\bsplit\b|\bcharged\b", re.I)),
+    ("year", re.compile(r"per year|/\s*year|\bannual (?:tuition|fee)|\byearly\b|per annum", re.I)),
+    ("semester", re.compile(r"per semester", re.I)),
+    ("month", re.compile(r"per month|monthly", re.I)),
+    ("programme", re.compile(r"\btotal\b|full (?:tuition|programme|program|course) fee|\bprogram(?:me)? fee\b"
+                             r"|for the (?:entire|whole|full) (?:programme|program|course|degree)", re.I)),
+]
+# A period that the whole string states once ("Academic year 2022/23 ... €2,209 ... €15,800").
+_YEAR_OF_STRING = re.compile(r"academic year|\bannual (?:tuition|fee)|fee\s?/\s?year|\bper year\b(?=.*:)", re.I)
+PLAUSIBLE_EUR = Decimal(250_000)  # above this (in euros) a fee is a misprint or an exponent
+PLAUSIBLE_OTHER = Decimal(10) ** 8  # currencies the ECB does not quote (BDT fees run to 7 digits)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int  # after its unit and pace words
+    amount: Decimal | None
+    currency: str | None
+    has_currency: bool
+    text: str
+    unit: str | None = None  # credit | module | part | year | semester | month | programme
+    pace: str | None = None  # full | part
+    audiences: frozenset[str] = frozenset()
+    kinds: set[str] = field(default_factory=set)  # range, minimum, maximum, other, not_fee, variant, sub, zero
+    unit_before: str | None = None
+
+
+def _clean(raw: str) -> str:
+    text = _INVISIBLE.sub("", raw)
+    text = _URL.sub(" ", text)
+    text = re.sub(r"(\d)\s?[.,]-+", r"\1", text)  # "€2.530,-", "€ 727,--", "900.- Euro"
+    text = re.sub(r"\((?:please )?see [^)]*\)", " ", text, flags=re.I)  # "(see fee discount information)"
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_year(text: str, m: re.Match[str], value: Decimal, currencies_printed: bool) -> bool:
+    token = m.group("num")
+    if not re.fullmatch(r"(?:19[89]\d|20[0-3]\d)", token):
+        return False
+    before, after = text[max(0, m.start() - 20):m.start()], text[m.end():m.end() + 12]
+    if _YEAR_BEFORE.search(before) or _YEAR_AFTER.match(after) or currencies_printed:
+        return True
+    return bool(re.match(r"^[/-]\d", after)) or bool(re.search(r"\d[/-]$", before))
+
+
+def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | None]:
+    """Every amount printed in the text; a problem when a printed amount cannot be read."""
+    found = list(MENTION.finditer(text))
+    currencies_printed = any(m.group("pre") or m.group("post") for m in found)
+    out: list[_Mention] = []
+    for i, m in enumerate(found):
+        token, pre, post = m.group("num"), m.group("pre"), m.group("post")
+        cur_pre, cur_post = _currency_of(pre, country), _currency_of(post, country)
+        if pre and cur_pre is None and not post:  # "MSC 2023": three capitals that are no currency
+            pre = None
+        if post and cur_post is None:
+            post = None
+        start = m.start("num") if not pre else m.start()
+        end = m.end() if post else m.end("num")
+        if re.match(r"[eE][+-]?\d", text[m.end("num"):m.end("num") + 3]):
+            return [], f"an exponent in {token!r}"
+        for cur in (cur_pre, cur_post):
+            if isinstance(cur, ValueError):
+                return [], str(cur)
+        currency = cur_pre or cur_post
+        if cur_pre and cur_post and cur_pre != cur_post:
+            return [], f"two currencies on one amount ({pre} {token} {post})"
+        value = parse_amount(token)
+        if currency is None:  # a bare number: only an amount where it reads like one
+            after = text[m.end("num"):m.end("num") + 12]
+            neighbours = [f for f in (found[i - 1] if i else None, found[i + 1] if i + 1 < len(found) else None) if f]
+            phone = any(re.fullmatch(r"\s+", text[min(f.end(), m.end()):max(f.start(), m.start())] or "x")
+                        for f in neighbours)
+            if (value is None or token[0] == "0" and len(token) > 1 or _UNIT_WORD.match(after) or phone
+                    or _is_year(text, m, value, currencies_printed)):
+                continue
+            if value < 100 and not re.match(r"^\s*(?:-{1,2}>?|–|to)\s*\d", after):
+                continue
+        elif value is None:
+            return [], f"unreadable amount {token!r}"
+        assert value is not None
+        out.append(_Mention(start, end, value, currency, currency is not None, text[start:end]))
+    return out, None
+
+
+def _units(text: str, mentions: list[_Mention]) -> None:
+    """The unit and pace printed right after each amount; the mention then ends after them."""
+    for i, m in enumerate(mentions):
+        limit = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        after = text[m.end:limit]
+        for unit, pattern in _UNIT_AFTER:
+            if hit := pattern.match(after):
+                m.unit, m.end = unit, m.end + hit.end()
+                after = text[m.end:limit]
+                break
+        if hit := _PACE_AFTER.match(after):
+            m.pace, m.end = hit.group(1).lower(), m.end + hit.end()
+
+
+def _labels(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """Audience labels, neighbours joined ("EU/International", "UK, EU and international students")."""
+    atoms = [(h.start(), h.end(), _AUDIENCE_OF[h.lastgroup or ""]) for h in _LABEL.finditer(text)]
+    groups: list[tuple[int, int, frozenset[str]]] = []
+    for start, end, audience in atoms:
+        if groups:
+            g_start, g_end, g_aud = groups[-1]
+            between = text[g_end:start]
+            if between.strip() and _JOIN.fullmatch(between) or re.fullmatch(r"\s*/\s*|", between):
+                groups[-1] = (g_start, end, g_aud | {audience})
+                continue
+        groups.append((start, end, frozenset({audience})))
+    return groups
+
+
+def _annotate(text: str, mentions: list[_Mention]) -> None:
+    """Audience and kind of each amount, from the words before it (its gap) and right after it."""
+    labels = _labels(text)
+    sticky: frozenset[str] = frozenset()
+    section_other = False
+    pace: str | None = None
+    used_as_suffix: set[int] = set()
+    prev_end = 0
+    for i, m in enumerate(mentions):
+        gap = text[prev_end:m.start]
+        gap_labels = [(s, e, a) for s, e, a in labels if prev_end <= s and e <= m.start and s not in used_as_suffix]
+        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        suffix_labels = [(s, e, a) for s, e, a in labels if m.end <= s and e <= nxt]
+        # audience: a label right after the amount ("€12,600 (International students)", "363 euro for EU/EEA")
+        if suffix_labels and _SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]]):
+            m.audiences = suffix_labels[0][2]
+            used_as_suffix.add(suffix_labels[0][0])
+            if i + 1 < len(mentions) and not [1 for s, _, _ in suffix_labels[1:]]:
+                pass
+        elif gap_labels:
+            if len(gap_labels) > 1 and all(not text[gap_labels[k][1]:gap_labels[k + 1][0]].strip()
+                                           for k in range(len(gap_labels) - 1)):
+                # a flattened table header "UK Overseas Full-time £8,655 £14,500": one label per amount
+                free = [mentions[j] for j in range(i, min(len(mentions), i + len(gap_labels)))]
+                if len(free) == len(gap_labels) and all(not [1 for s, e, _ in labels if free[k - 1].end <= s
+                                                            and e <= free[k].start] for k in range(1, len(free))):
+                    for mm, (_, _, aud) in zip(free, gap_labels):
+                        mm.kinds.add("table")
+                        mm.audiences = aud
+            sticky = gap_labels[-1][2]
+            pace = None
+            if "table" not in m.kinds:
+                m.audiences = sticky
+        elif "table" not in m.kinds:
+            m.audiences = sticky
+        # kind: the words after the last label of the gap belong to this amount alone
+        local = text[gap_labels[-1][1]:m.start] if gap_labels else gap
+        for s, e, _ in gap_labels:  # a fee word before a label heads a section ("Enrolment fee | EU: €500")
+            head = text[prev_end:s]
+            if _OTHER_FEE.search(head) and not _TUITION.search(head):
+                section_other = True
+            elif _TUITION.search(head):
+                section_other = False
+        if _TUITION.search(local):
+            section_other = False
+        suffix = text[m.end:nxt]
+        suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
+        near = " ".join(suffix.split()[:4])
+        if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near) and not re.match(r"\s*\(", suffix):
+            m.kinds.add("not_fee")
+        if _OTHER_FEE.search(local) or section_other or _OTHER_FEE.search(near):
+            m.kinds.add("other")
+        if _VARIANT.search(local) or _VARIANT.search(near):
+            m.kinds.add("variant")
+        if _MINIMUM.search(gap):
+            m.kinds.add("minimum")
+        if _MAXIMUM.search(gap):
+            m.kinds.add("maximum")
+        if i and re.fullmatch(r"\s*\(\s*(?:~|approx\.?|ca\.?|about|around|including|excluding|incl\.?|excl\.?"
+                              r"|charged|\+)?\s*", text[mentions[i - 1].end:m.start], re.I):
+            m.kinds.add("sub")  # "HK$179,300 (~US$23,100)", "£8,300 (including a £250 acceptance fee)"
+        if i and re.fullmatch(r"\s*/\s*", text[mentions[i - 1].end:m.start]):
+            m.audiences, m.kinds = mentions[i - 1].audiences, m.kinds | (mentions[i - 1].kinds - {"range"})
+        for unit, pattern in _UNIT_BEFORE:
+            if pattern.search(local):
+                m.unit_before = unit
+                break
+        paces = _PACE.findall(local)
+        if paces:
+            pace = paces[-1].lower()
+        if m.pace is None:
+            m.pace = pace
+        elif gap_labels or paces:
+            pace = m.pace
+        if i and _RANGE_JOIN.match(text[mentions[i - 1].end:m.start]) and mentions[i - 1].unit is None:
+            m.kinds.add("range")
+            mentions[i - 1].kinds.add("range")
+        prev_end = m.end
+
+
+def _unit(m: _Mention) -> str | None:
+    if m.unit in ("credit", "module") or m.unit_before in ("credit", "module"):
+        return m.unit if m.unit in ("credit", "module") else m.unit_before
+    return m.unit or m.unit_before
+
+
+def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
+    """One fee from the amounts of one audience: a Money, a problem, or None (nothing that is tuition)."""
+    cands = [m for m in cands if not {"sub", "not_fee"} & m.kinds]
+    if not cands:
+        return None
+    for kind, keep_if_alone in (("other", True), ("variant", True)):
+        rest = [m for m in cands if kind not in m.kinds]
+        if rest or not keep_if_alone:
+            cands = rest
+    full = [m for m in cands if m.pace != "part"]
+    cands = full or cands
+    priced = [m for m in cands if _unit(m) not in ("credit", "module")]
+    if not priced:
+        return f"a price per {_unit(cands[0])}"
+    cands = priced
+    for kind, problem in (("range", "a range"), ("minimum", "a 'from' amount (a minimum)"),
+                          ("maximum", "an 'up to' amount (a maximum)")):
+        if any(kind in m.kinds for m in cands):
+            return problem
+    totals = [m for m in cands if _unit(m) == "programme"]
+    if totals and len({(m.amount, m.currency) for m in totals}) == 1 and len(cands) > len(totals):
+        cands = totals
+    values = {(m.amount, m.currency) for m in cands}
+    if len(values) > 1:
+        return "several fees: " + ", ".join(sorted(f"{a} {c}" for a, c in values))
+    amount, currency = values.pop()
+    periods = {_unit(m) for m in cands} - {"part"}
+    period = periods.pop() if len(periods) == 1 else None
+    if period is None and year_of_string and len(periods) == 0:
+        period = "year"
+    if currency is None:
+        return "no currency"
+    return Money(amount=amount, currency=currency, period=period)
+
+
+def _plausible(money: Money) -> bool:
+    from normalize.exchange import to_eur  # local: exchange imports Money from here
+
+    eur = to_eur(money.amount, money.currency)
+    return (eur if eur is not None else money.amount / 1000) <= (PLAUSIBLE_EUR if eur is not None
+                                                                  else PLAUSIBLE_OTHER / 1000)
+
+
+@memo
+def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Money]]:
+    """One printed tuition string → its fee per audience ('all' when the string names none)."""
+    if (empty := placeholder(raw)) is not None:
+        return empty
+    text = _clean(raw)
+    if re.search(r"(?<![\w\d])-\s?[€£$]?\d", text) and not re.search(r"\d\s?-\s?[€£$]?\d", text):
+        if re.match(r"^\s*-\s?[€£$]?\d|.*\s-\d", text):
+            return bad("a negative amount")
+    mentions, problem = _mentions(text, country)
+    if problem:
+        return bad(problem)
+    if re.search(r"(?<![\d.,])[.,]\d{1,2}\s?" + _CUR, text) and not mentions:
+        return bad("an amount without its whole part")
+    zeros = [z for z in _ZERO.finditer(text)]
+    if not mentions and not zeros:
+        return missing("no amount printed")
+    if mentions and _TBC.search(text):
+        return bad("fees 'TBC' (only another year's fee printed)")
+    printed = {m.currency for m in mentions if m.has_currency}
+    for m in mentions:
+        if m.currency is None:
+            m.currency = printed.copy().pop() if len(printed) == 1 else (country_currency(country) if not printed
+                                                                         else None)
+    _units(text, mentions)
+    for z in zeros:  # "no tuition fees" as a fee of 0 for its audience
+        mentions.append(_Mention(z.start(), z.end(), Decimal(0), "", True, z.group(), kinds={"zero"}))
+    mentions.sort(key=lambda m: m.start)
+    _annotate(text, mentions)
+    year_of_string = bool(_YEAR_OF_STRING.search(text))
+    by_audience: dict[str, list[_Mention]] = {}
+    for m in mentions:
+        for audience in m.audiences or {"all"}:
+            by_audience.setdefault(audience, []).append(m)
+    fees: dict[str, Money] = {}
+    problems: dict[str, str] = {}
+    for audience, cands in by_audience.items():
+        zero = [m for m in cands if "zero" in m.kinds]
+        paid = [m for m in cands if "zero" not in m.kinds]
+        chosen = _choose(paid, year_of_string) if paid else None
+        if chosen is None and zero:
+            chosen = Money(amount=Decimal(0), currency="", period=None)
+        if isinstance(chosen, Money):
+            fees[audience] = chosen
+        elif isinstance(chosen, str):
+            problems[audience] = chosen
+    if "all" in fees and set(fees) - {"all"}:  # amounts printed before any audience is named
+        unnamed = fees.pop("all")
+        if "international" not in fees and "international" not in problems and unnamed.amount:
+            fees["international"] = unnamed
+    problems.pop("all", None) if set(fees) - {"all"} else None
+    serious = {a: p for a, p in problems.items() if a != "domestic"}
+    if serious:
+        return bad("; ".join(f"{a}: {p}" for a, p in sorted(serious.items())))
+    if not fees:
+        if problems:
+            return bad("; ".join(problems.values()))
+        return missing("no tuition amount printed (only other fees, discounts or loans)")
+    named = set(fees) | set(problems)
+    if len(named) == 1:
+        fees = {"all": next(iter(fees.values()))}
+    for audience, money in fees.items():
+        if money.amount and not _plausible(money):
+            return bad(f"implausible amount {money.amount} {money.currency}")
+    if fees.get("all") is not None and fees["all"].amount == 0:
+        fees["all"] = Money(amount=Decimal(0), currency="", period=None)
+    return Parsed(fees)
+
+
+@memo
+def parse_money(raw: str, country: str | None = None) -> Parsed[Money]:
+    """One fee: '1750 EUR / year', 'EUR 82,300 (Total)', '$67,000' (in Canada), 'Free' (amount 0, no currency)."""
+    parsed = parse_tuition(raw, country)
+    if parsed.value is None:
+        return Parsed(problem=parsed.problem, note=parsed.note)
+    fees = set(parsed.value.values())
+    if len(fees) == 1:
+        return Parsed(fees.pop())
+    return bad("fees for several audiences in one string")
+
+
+# ------------------------------------------------------------------------------------------------ living costs
 def _currency(raw: str, country: str | None) -> str | None | Exception:
-    for code in _CODE.findall(raw.upper()):
-        if pycountry.currencies.get(alpha_3=code) is not None:
-            return code
-    lowered = raw.lower()
-    for symbol, code in SYMBOLS.items():
-        if symbol in lowered:
-            return code
-    if "$" in raw:
-        return DOLLAR_BY_COUNTRY.get(country or "") or ValueError("'$' without a country that says which dollar")
-    if re.search(r"\bkr\b", lowered):
-        return KRONA_BY_COUNTRY.get(country or "") or ValueError("'kr' without a country that says which krona")
+    for m in re.finditer(_CUR, raw):
+        cur = _currency_of(m.group(), country)
+        if cur is not None:
+            return cur
     return None
 
 
 def _period(raw: str) -> str | None:
     lowered = squash(raw)
-    for word, period in PERIODS:
+    for word, period in (("semester", "semester"), ("month", "month"), ("year", "year"), ("annum", "year")):
         if word in lowered:
             return period
     return None
-
-
-@memo
-def parse_money(raw: str, country: str | None = None) -> Parsed[Money]:
-    """'1750 EUR / year', 'EUR 82,300 (Total)', 'GBP 17,900 / per year', '$67,000' (in Canada), 'Free'."""
-    if (empty := placeholder(raw)) is not None:
-        return empty
-    period = _period(raw)
-    if squash(raw).split(" /")[0].strip() in FREE:
-        return Parsed(Money(amount=Decimal(0), currency="", period=period))
-    numbers = NUMBER.findall(raw)
-    if len(numbers) != 1:
-        return bad("no single amount" if not numbers else "several amounts (a range?)")
-    amount = parse_amount(numbers[0])
-    if amount is None:
-        return bad(f"unreadable amount {numbers[0]!r}")
-    currency = _currency(raw, country)
-    if isinstance(currency, Exception):
-        return bad(str(currency))
-    if currency is None:
-        return bad("no currency")
-    if amount < 0 or amount > 1_000_000:
-        return bad("amount outside 0..1,000,000")
-    return Parsed(Money(amount=amount, currency=currency, period=period))
 
 
 class CostRange(BaseModel, frozen=True):
@@ -103,13 +517,3 @@ def parse_living_costs(raw: str, country: str | None = None) -> Parsed[CostRange
     if low > high:
         return bad("range goes down")
     return Parsed(CostRange(min_month=low, max_month=high, currency=currency))
-
-
-AUDIENCES = ("international", "eu_eea", "domestic", "all")  # "all": the string names no audience
-
-
-@memo
-def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Money]]:
-    """One printed tuition string → its fee per audience ('all' when the string names none)."""
-    parsed = parse_money(raw, country)
-    return Parsed({"all": parsed.value}) if parsed.value is not None else Parsed(problem=parsed.problem, note=parsed.note)
