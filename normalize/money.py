@@ -87,14 +87,14 @@ _INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\uf
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
                   r"co\.uk|uk|be|de|nl|fr|ie|eu|se|ee|it|es|ch|at|dk|fi|no|pt|pl|cz|ca|au|nz|hk|sg|jp|in|io)\b(?:/\S*)?")
 _LABEL = re.compile(
-    r"(?P<intl>non[- ]?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?eea|non[- ]?european|non[- ]local|out-of-state"
+    r"(?<![A-Za-z])(?:(?P<intl>non[- ]?\s?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?\s?eea|non[- ]?european|non[- ]local|out-of-state"
     r"|(?:from )?outside (?:the )?(?:eu|eea|european union)|other countries|all others|overseas|institutional"
     r"|internationals?(?=\s*(?:$|[^\w\s]|\d|(?:students?|fees?|applicants?|nationals?|citizens?|tuition|full|part"
     r"|distance|sandwich|rate|only|and|or|entry)\b)))"
     r"|(?P<eu>eu\s?/\s?ee[ar]|european union|european economic area|eea|eu|ue|statutory|within the eu"
     r"|european(?=\s*(?:$|[^\w\s]|(?:students?|nationals?|citizens?|applicants?)\b)))"
     r"|(?P<dom>rest of the uk|uk|scottish|northern irish|welsh|english(?=\s*[,&/])|channel islands?|isle of man"
-    r"|island students|local|domestic|home(?=\s*(?:$|[^\w\s]|(?:students?|fees?|full|part|distance|uk)\b)))",
+    r"|island students|local|domestic|home(?=\s*(?:$|[^\w\s]|(?:students?|fees?|full|part|distance|uk)\b))))(?!\w)",
     re.I)
 _AUDIENCE_OF = {"intl": "international", "eu": "eu_eea", "dom": "domestic"}
 _JOIN = re.compile(r"[\s/&,+()]*(?:\b(?:and|or|plus)\b)?[\s/&,+()]*", re.I)
@@ -139,11 +139,12 @@ _UNIT_AFTER = [
                         r"|annually\b|\(?year\s*\d\b\)?|for (?:the )?(?:\d{4}/\d{2,4} )?academic year)", re.I)),
     ("semester", re.compile(_AFTER + _PER + r"(?:semester|term)\b", re.I)),
     ("month", re.compile(_AFTER + r"(?:" + _PER + r"month\b|monthly\b)", re.I)),
-    ("programme", re.compile(_AFTER + r"(?:\(\s*total\s*\)|(?:in\s+)?total\b|/\s*full\b|" + _PER +
+    ("programme", re.compile(_AFTER + r"(?:\(\s*total\s*\)|(?:in\s+)?total\b(?![\w\s]{0,20}(?:[:=]|\s[-–]\s))|/\s*full\b|" + _PER +
                              r"(?:full\s+)?(?:programme|program|course|degree)\b"
                              r"|for the (?:(?:full|entire|whole)\s+)?(?:course|programme|program|degree)\b)", re.I)),
 ]
-_PACE_AFTER = re.compile(r"^\s*[,(]?\s*(full|part)[- ]?time\)?(?!\s+(?:track|programme|program|option|route))", re.I)
+_PACE_AFTER = re.compile(r"^\s*(?:\(\s*(full|part)[- ]?time\s*\)|,?\s*(full|part)[- ]?time"
+                         r"(?=\s*(?:$|[).,;|&]|(?:and|or)\b|[£€$\d]|[A-Za-z]+\s*[£€$:\d])))", re.I)
 # Units printed in the words before an amount ("Cost per 10 credits £722", "Tuition fee, total: 220,000 SEK").
 _UNIT_BEFORE = [
     ("credit", re.compile(r"per\s+(?:\d+\s+)?(?:taught\s+|dissertation\s+)?credits?\b|per ec\b", re.I)),
@@ -247,7 +248,7 @@ def _units(text: str, mentions: list[_Mention]) -> None:
                 after = text[m.end:limit]
                 break
         if hit := _PACE_AFTER.match(after):
-            m.pace, m.end = hit.group(1).lower(), m.end + hit.end()
+            m.pace, m.end = (hit.group(1) or hit.group(2)).lower(), m.end + hit.end()
 
 
 def _labels(text: str) -> list[tuple[int, int, frozenset[str]]]:
@@ -279,11 +280,10 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         suffix_labels = [(s, e, a) for s, e, a in labels if m.end <= s and e <= nxt]
         # audience: a label right after the amount ("€12,600 (International students)", "363 euro for EU/EEA")
-        if suffix_labels and _SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]]):
+        if (suffix_labels and _SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]])
+                and not re.match(r"\s*(?:\w+\s*)?[:=]", text[suffix_labels[0][1]:])):  # "For Non-EU nationals:"
             m.audiences = suffix_labels[0][2]
             used_as_suffix.add(suffix_labels[0][0])
-            if i + 1 < len(mentions) and not [1 for s, _, _ in suffix_labels[1:]]:
-                pass
         elif gap_labels:
             if len(gap_labels) > 1 and all(not text[gap_labels[k][1]:gap_labels[k + 1][0]].strip()
                                            for k in range(len(gap_labels) - 1)):
@@ -301,6 +301,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         elif "table" not in m.kinds:
             m.audiences = sticky
         # kind: the words after the last label of the gap belong to this amount alone
+        # ... but not a bracket that follows the previous amount ("37.200 EUR * (*includes a capstone module)")
+        gap = re.sub(r"^[^()]{0,30}\([^()]*\)", " ", gap) if i and "(" in gap[:30] else gap
         local = text[gap_labels[-1][1]:m.start] if gap_labels else gap
         for s, e, _ in gap_labels:  # a fee word before a label heads a section ("Enrolment fee | EU: €500")
             head = text[prev_end:s]
@@ -310,9 +312,11 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
                 section_other = False
         if _TUITION.search(local):
             section_other = False
-        suffix = text[m.end:nxt]
+        suffix = text[m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
         suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
-        near = " ".join(suffix.split()[:4])
+        words = suffix.split()[:6]
+        cut = next((k for k, w in enumerate(words) if k and w[:1].isupper()), len(words))
+        near = " ".join(words[:cut]) if not re.search(r"[(:]\s*$", suffix) else ""
         if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near) and not re.match(r"\s*\(", suffix):
             m.kinds.add("not_fee")
         if _OTHER_FEE.search(local) or section_other or _OTHER_FEE.search(near):
@@ -328,6 +332,7 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             m.kinds.add("sub")  # "HK$179,300 (~US$23,100)", "£8,300 (including a £250 acceptance fee)"
         if i and re.fullmatch(r"\s*/\s*", text[mentions[i - 1].end:m.start]):
             m.audiences, m.kinds = mentions[i - 1].audiences, m.kinds | (mentions[i - 1].kinds - {"range"})
+            m.unit_before = m.unit_before or mentions[i - 1].unit_before or mentions[i - 1].unit
         for unit, pattern in _UNIT_BEFORE:
             if pattern.search(local):
                 m.unit_before = unit
@@ -341,7 +346,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             pace = m.pace
         if i and _RANGE_JOIN.match(text[mentions[i - 1].end:m.start]) and mentions[i - 1].unit is None:
             m.kinds.add("range")
-            mentions[i - 1].kinds.add("range")
+            mentions[i - 1].kinds |= m.kinds
+            m.kinds |= mentions[i - 1].kinds
         prev_end = m.end
 
 
@@ -353,7 +359,7 @@ def _unit(m: _Mention) -> str | None:
 
 def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
     """One fee from the amounts of one audience: a Money, a problem, or None (nothing that is tuition)."""
-    cands = [m for m in cands if not {"sub", "not_fee"} & m.kinds]
+    cands = [m for m in cands if "sub" not in m.kinds and ("not_fee" not in m.kinds or _unit(m) in ("credit", "module"))]
     if not cands:
         return None
     for kind, keep_if_alone in (("other", True), ("variant", True)):
@@ -370,6 +376,7 @@ def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
                           ("maximum", "an 'up to' amount (a maximum)")):
         if any(kind in m.kinds for m in cands):
             return problem
+    cands = [m for m in cands if _unit(m) != "part"] or cands  # "first payment", "payment in terms"
     totals = [m for m in cands if _unit(m) == "programme"]
     if totals and len({(m.amount, m.currency) for m in totals}) == 1 and len(cands) > len(totals):
         cands = totals
@@ -424,6 +431,11 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
     mentions.sort(key=lambda m: m.start)
     _annotate(text, mentions)
     year_of_string = bool(_YEAR_OF_STRING.search(text))
+    # Other fees (application, enrolment, a social contribution) count only where no tuition is printed at all
+    # ("The enrollment fee is 560 euro per person"); "no tuition fees" outweighs them.
+    tuition = [m for m in mentions if not {"other", "not_fee", "sub", "zero"} & m.kinds]
+    if tuition or zeros:
+        mentions = [m for m in mentions if "other" not in m.kinds]
     by_audience: dict[str, list[_Mention]] = {}
     for m in mentions:
         for audience in m.audiences or {"all"}:
@@ -440,11 +452,13 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
             fees[audience] = chosen
         elif isinstance(chosen, str):
             problems[audience] = chosen
+    named = set(fees) | set(problems)
     if "all" in fees and set(fees) - {"all"}:  # amounts printed before any audience is named
         unnamed = fees.pop("all")
-        if "international" not in fees and "international" not in problems and unnamed.amount:
+        if "international" not in named and unnamed.amount:  # "SEK 180 000 / year. EU/EEA citizens: no fees"
             fees["international"] = unnamed
-    problems.pop("all", None) if set(fees) - {"all"} else None
+    if set(fees) - {"all"}:
+        problems.pop("all", None)
     serious = {a: p for a, p in problems.items() if a != "domestic"}
     if serious:
         return bad("; ".join(f"{a}: {p}" for a, p in sorted(serious.items())))
@@ -452,8 +466,7 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
         if problems:
             return bad("; ".join(problems.values()))
         return missing("no tuition amount printed (only other fees, discounts or loans)")
-    named = set(fees) | set(problems)
-    if len(named) == 1:
+    if len(named) == 1:  # one audience only: the programme's fee
         fees = {"all": next(iter(fees.values()))}
     for audience, money in fees.items():
         if money.amount and not _plausible(money):
