@@ -232,6 +232,8 @@ def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | Non
                 continue
         elif value is None:
             return [], f"unreadable amount {token!r}"
+        elif text[m.start("num") - 1:m.start("num")] in (".", ","):
+            return [], f"an amount without its whole part ({text[m.start('num') - 1:m.end()]!r})"
         assert value is not None
         out.append(_Mention(start, end, value, currency, currency is not None, text[start:end]))
     return out, None
@@ -266,6 +268,11 @@ def _labels(text: str) -> list[tuple[int, int, frozenset[str]]]:
     return groups
 
 
+def _zero_audience(text: str, m: _Mention, labels: list[tuple[int, int, frozenset[str]]]) -> frozenset[str]:
+    after = [(s, a) for s, _, a in labels if s >= m.end and _SUFFIX_LABEL.match(text[m.end:s])]
+    return after[0][1] if after else frozenset()
+
+
 def _annotate(text: str, mentions: list[_Mention]) -> None:
     """Audience and kind of each amount, from the words before it (its gap) and right after it."""
     labels = _labels(text)
@@ -275,6 +282,9 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
     used_as_suffix: set[int] = set()
     prev_end = 0
     for i, m in enumerate(mentions):
+        if "zero" in m.kinds:  # "no tuition fees": its audience only
+            m.audiences = _zero_audience(text, m, labels) or sticky
+            continue
         gap = text[prev_end:m.start]
         gap_labels = [(s, e, a) for s, e, a in labels if prev_end <= s and e <= m.start and s not in used_as_suffix]
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
@@ -306,7 +316,7 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         local = text[gap_labels[-1][1]:m.start] if gap_labels else gap
         for s, e, _ in gap_labels:  # a fee word before a label heads a section ("Enrolment fee | EU: €500")
             head = text[prev_end:s]
-            if _OTHER_FEE.search(head) and not _TUITION.search(head):
+            if re.search(r"(?:" + _OTHER_FEE.pattern + r")[\w -]{0,20}[|:–-]\s*$", head, re.I):
                 section_other = True
             elif _TUITION.search(head):
                 section_other = False
@@ -314,14 +324,17 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             section_other = False
         suffix = text[m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
         suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
-        words = suffix.split()[:6]
-        cut = next((k for k, w in enumerate(words) if k and w[:1].isupper()), len(words))
+        clause = re.split(r"\bplus\b|\+|as well as|\band\b|;|\.(?!\d)", suffix)[0]
+        words = clause.split()[:6]
+        cut = next((k for k, w in enumerate(words) if w[:1].isupper()), len(words))
         near = " ".join(words[:cut]) if not re.search(r"[(:]\s*$", suffix) else ""
+        bracket = re.match(r"\s*\*?\s*\(([^)]*)\)", suffix)
+        near_variant = bracket.group(1) if bracket else " ".join(suffix.split()[:3]) if len(suffix.split()) > 3 else ""
         if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near) and not re.match(r"\s*\(", suffix):
             m.kinds.add("not_fee")
         if _OTHER_FEE.search(local) or section_other or _OTHER_FEE.search(near):
             m.kinds.add("other")
-        if _VARIANT.search(local) or _VARIANT.search(near):
+        if _VARIANT.search(local) or _VARIANT.search(near_variant):
             m.kinds.add("variant")
         if _MINIMUM.search(gap):
             m.kinds.add("minimum")
