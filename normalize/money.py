@@ -132,7 +132,7 @@ _RANGE_JOIN = re.compile(r"^\s*(?:-{1,2}>?|–|—|to|bis|until)\s*$", re.I)
 _AFTER = r"^\s*\*?\s*(?:tuition\s+)?"
 _PER = r"(?:/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(?:/\s*)?"
 _UNIT_AFTER = [
-    ("credit", re.compile(_AFTER + r"(?:u\.s\.\s*)?" + _PER + r"(?:\d+\s*)?(?:taught\s+|dissertation\s+)?"
+    ("credit", re.compile(_AFTER + r"(?:u\.s\.\s*|[a-z]+\s+)?" + _PER + r"(?:\d+\s*)?(?:taught\s+|dissertation\s+)?"
                           r"(?:credits?|ec|ects|cfu)\b", re.I)),
     ("module", re.compile(_AFTER + _PER + r"(?:\d+\s*credits?\s+|single\s+)?(?:module|unit)\b", re.I)),
     ("year", re.compile(_AFTER + r"(?:" + _PER + r"(?:academic\s+)?(?:year|yr|annum)\b|p\.?\s?a\b\.?|yearly\b"
@@ -228,14 +228,15 @@ def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | Non
             if (value is None or token[0] == "0" and len(token) > 1 or _UNIT_WORD.match(after) or phone
                     or _is_year(text, m, value, currencies_printed)):
                 continue
-            if value < 100 and not re.match(r"^\s*(?:-{1,2}>?|–|to)\s*\d", after):
+            if value < 100 and not re.match(r"^\s*(?:-{1,2}>?|–|to)\s*\d[\d.,]*\s?" + _CUR, text[m.end("num"):]):
                 continue
         elif value is None:
             return [], f"unreadable amount {token!r}"
-        elif text[m.start("num") - 1:m.start("num")] in (".", ","):
-            return [], f"an amount without its whole part ({text[m.start('num') - 1:m.end()]!r})"
+        malformed = text[m.start("num") - 1:m.start("num")] in (".", ",")  # ",00 TL", "$,2,500"
         assert value is not None
         out.append(_Mention(start, end, value, currency, currency is not None, text[start:end]))
+        if currency is not None and malformed:
+            out[-1].kinds.add("malformed")
     return out, None
 
 
@@ -269,8 +270,10 @@ def _labels(text: str) -> list[tuple[int, int, frozenset[str]]]:
 
 
 def _zero_audience(text: str, m: _Mention, labels: list[tuple[int, int, frozenset[str]]]) -> frozenset[str]:
-    after = [(s, a) for s, _, a in labels if s >= m.end and _SUFFIX_LABEL.match(text[m.end:s])]
-    return after[0][1] if after else frozenset()
+    """'Tuition fees do not apply for EU/EEA citizens', 'EU/EEA citizens: no tuition fees'."""
+    after = [a for s, _, a in labels if s >= m.end and _SUFFIX_LABEL.match(text[m.end:s])]
+    before = [a for _, e, a in labels if e <= m.start]
+    return after[0] if after else before[-1] if before else frozenset()
 
 
 def _annotate(text: str, mentions: list[_Mention]) -> None:
@@ -283,7 +286,7 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
     prev_end = 0
     for i, m in enumerate(mentions):
         if "zero" in m.kinds:  # "no tuition fees": its audience only
-            m.audiences = _zero_audience(text, m, labels) or sticky
+            m.audiences = _zero_audience(text, m, labels)
             continue
         gap = text[prev_end:m.start]
         gap_labels = [(s, e, a) for s, e, a in labels if prev_end <= s and e <= m.start and s not in used_as_suffix]
@@ -325,12 +328,11 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         suffix = text[m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
         suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
         clause = re.split(r"\bplus\b|\+|as well as|\band\b|;|\.(?!\d)", suffix)[0]
-        words = clause.split()[:6]
-        cut = next((k for k, w in enumerate(words) if w[:1].isupper()), len(words))
-        near = " ".join(words[:cut]) if not re.search(r"[(:]\s*$", suffix) else ""
+        near = " ".join(clause.split()[:6]) if not re.search(r"[(:]\s*$", suffix) else ""
+        near_grant = "" if near[:1].isupper() else near  # "15,462 GBP Scholarships, bursaries and loans ..."
         bracket = re.match(r"\s*\*?\s*\(([^)]*)\)", suffix)
         near_variant = bracket.group(1) if bracket else " ".join(suffix.split()[:3]) if len(suffix.split()) > 3 else ""
-        if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near) and not re.match(r"\s*\(", suffix):
+        if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near_grant) and not re.match(r"\s*\(", suffix):
             m.kinds.add("not_fee")
         if _OTHER_FEE.search(local) or section_other or _OTHER_FEE.search(near):
             m.kinds.add("other")
@@ -385,7 +387,7 @@ def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
     if not priced:
         return f"a price per {_unit(cands[0])}"
     cands = priced
-    for kind, problem in (("range", "a range"), ("minimum", "a 'from' amount (a minimum)"),
+    for kind, problem in (("malformed", "an amount without its whole part"), ("range", "a range"), ("minimum", "a 'from' amount (a minimum)"),
                           ("maximum", "an 'up to' amount (a maximum)")):
         if any(kind in m.kinds for m in cands):
             return problem
