@@ -156,7 +156,8 @@ _UNIT_BEFORE = [
     ("semester", re.compile(r"per semester", re.I)),
     ("month", re.compile(r"per month|monthly", re.I)),
     ("programme", re.compile(r"\btotal\b|full (?:tuition|programme|program|course) fee|\bprogram(?:me)? fee\b"
-                             r"|for the (?:entire|whole|full) (?:programme|program|course|degree)", re.I)),
+                             r"|for the (?:entire|whole|full) (?:programme|program|course|degree)"
+                             r"|\bfor the [\w’' ]{0,30}(?:programme|program) is\b", re.I)),
 ]
 # A period that the whole string states once ("Academic year 2022/23 ... €2,209 ... €15,800").
 _YEAR_OF_STRING = re.compile(r"academic year|\bannual (?:tuition|fee)|fee\s?/\s?year|\bper year\b(?=.*:)", re.I)
@@ -327,8 +328,9 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             section_other = False
         suffix = text[m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
         suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
-        clause = re.split(r"\bplus\b|\+|as well as|\band\b|;|\.(?!\d)", suffix)[0]
-        near = " ".join(clause.split()[:6]) if not re.search(r"[(:]\s*$", suffix) else ""
+        clause = re.split(r"\bplus\b|\+|as well as|\band\b|;|\||\s[-–]\s|\.(?!\d)", suffix)[0]
+        # words that end in "(", ":", " - " head the next amount ("£12,100 Year in industry fee - £2,450")
+        near = " ".join(clause.split()[:6]) if not re.search(r"(?:[(:=|]|\s[-–])\s*$", suffix) else ""
         near_grant = "" if near[:1].isupper() else near  # "15,462 GBP Scholarships, bursaries and loans ..."
         bracket = re.match(r"\s*\*?\s*\(([^)]*)\)", suffix)
         near_variant = bracket.group(1) if bracket else " ".join(suffix.split()[:3]) if len(suffix.split()) > 3 else ""
@@ -364,6 +366,15 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             mentions[i - 1].kinds |= m.kinds
             m.kinds |= mentions[i - 1].kinds
         prev_end = m.end
+
+
+def _totals(text: str, mentions: list[_Mention]) -> None:
+    """'£18,000 (charged £6,000 per year of study)': an amount split into smaller yearly payments is a total."""
+    for main, sub in zip(mentions, mentions[1:]):
+        if ("sub" in sub.kinds and "sub" not in main.kinds and _unit(main) is None and sub.currency == main.currency
+                and _unit(sub) in ("year", "semester", "month") and sub.amount is not None and main.amount is not None
+                and sub.amount < main.amount):
+            main.unit = "programme"
 
 
 def _unit(m: _Mention) -> str | None:
@@ -445,6 +456,7 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
         mentions.append(_Mention(z.start(), z.end(), Decimal(0), "", True, z.group(), kinds={"zero"}))
     mentions.sort(key=lambda m: m.start)
     _annotate(text, mentions)
+    _totals(text, mentions)
     year_of_string = bool(_YEAR_OF_STRING.search(text))
     # Other fees (application, enrolment, a social contribution) count only where no tuition is printed at all
     # ("The enrollment fee is 560 euro per person"); "no tuition fees" outweighs them.
