@@ -130,7 +130,7 @@ _RANGE_JOIN = re.compile(r"^\s*(?:-{1,2}>?|–|—|to|bis|until)\s*$", re.I)
 
 # Units printed right after an amount.
 _AFTER = r"^\s*\*?\s*(?:tuition\s+)?"
-_PER = r"(?:/\s*|per\s+|a\s+|an\s+|each\s+|every\s+)(?:/\s*)?"
+_PER = r"(?:/\s*(?:per\s+)?|per\s+|a\s+|an\s+|each\s+|every\s+)"
 _UNIT_AFTER = [
     ("credit", re.compile(_AFTER + r"(?:u\.s\.\s*|[a-z]+\s+)?" + _PER + r"(?:\d+\s*)?(?:taught\s+|dissertation\s+)?"
                           r"(?:credits?|ec|ects|cfu)\b", re.I)),
@@ -212,6 +212,8 @@ def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | Non
             post = None
         start = m.start("num") if not pre else m.start()
         end = m.end() if post else m.end("num")
+        if re.search(r"(?:^|[\s(:=])[-\u2212]$", text[max(0, start - 2):start]):  # "-1750 EUR", not "0-500"
+            return [], f"a negative amount ({text[start - 1:end]!r})"
         if re.match(r"[eE][+-]?\d", text[m.end("num"):m.end("num") + 3]):
             return [], f"an exponent in {token!r}"
         for cur in (cur_pre, cur_post):
@@ -433,9 +435,6 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
     if (empty := placeholder(raw)) is not None:
         return empty
     text = _clean(raw)
-    if re.search(r"(?<![\w\d])-\s?[€£$]?\d", text) and not re.search(r"\d\s?-\s?[€£$]?\d", text):
-        if re.match(r"^\s*-\s?[€£$]?\d|.*\s-\d", text):
-            return bad("a negative amount")
     mentions, problem = _mentions(text, country)
     if problem:
         return bad(problem)
@@ -488,7 +487,7 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
         problems.pop("all", None)
     serious = {a: p for a, p in problems.items() if a != "domestic"}
     if serious:
-        return bad("; ".join(f"{a}: {p}" for a, p in sorted(serious.items())))
+        return bad("; ".join(p if a == "all" else f"{a}: {p}" for a, p in sorted(serious.items())))
     if not fees:
         if problems:
             return bad("; ".join(problems.values()))
