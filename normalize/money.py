@@ -84,7 +84,7 @@ def _currency_of(token: str | None, country: str | None) -> str | None | ValueEr
 
 # ------------------------------------------------------------------------------------------------ words
 _INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)[^\s@]+@[^\s@]+|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
                   r"co\.uk|uk|be|de|nl|fr|ie|eu|se|ee|it|es|ch|at|dk|fi|no|pt|pl|cz|ca|au|nz|hk|sg|jp|in|io)\b(?:/\S*)?")
 _LABEL = re.compile(
     r"(?<![A-Za-z])(?:(?P<intl>non[- ]?\s?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?\s?eea|non[- ]?european|non[- ]local|out-of-state"
@@ -169,7 +169,7 @@ PLAUSIBLE_OTHER = Decimal(10) ** 8  # currencies the ECB does not quote (BDT fee
 class _Mention:
     start: int
     end: int  # after its unit and pace words
-    amount: Decimal | None
+    amount: Decimal
     currency: str | None
     has_currency: bool
     text: str
@@ -216,12 +216,15 @@ def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | Non
             return [], f"a negative amount ({text[start - 1:end]!r})"
         if re.match(r"[eE][+-]?\d", text[m.end("num"):m.end("num") + 3]):
             return [], f"an exponent in {token!r}"
-        for cur in (cur_pre, cur_post):
-            if isinstance(cur, ValueError):
-                return [], str(cur)
+        if isinstance(cur_pre, ValueError):
+            return [], str(cur_pre)
+        if isinstance(cur_post, ValueError):
+            return [], str(cur_post)
         currency = cur_pre or cur_post
         if cur_pre and cur_post and cur_pre != cur_post:
             return [], f"two currencies on one amount ({pre} {token} {post})"
+        if sum(c.isdigit() for c in token) > 12:
+            return [], f"implausible amount ({sum(c.isdigit() for c in token)} digits)"
         value = parse_amount(token)
         if currency is None:  # a bare number: only an amount where it reads like one
             after = text[m.end("num"):m.end("num") + 12]
@@ -374,8 +377,7 @@ def _totals(text: str, mentions: list[_Mention]) -> None:
     """'£18,000 (charged £6,000 per year of study)': an amount split into smaller yearly payments is a total."""
     for main, sub in zip(mentions, mentions[1:]):
         if ("sub" in sub.kinds and "sub" not in main.kinds and _unit(main) is None and sub.currency == main.currency
-                and _unit(sub) in ("year", "semester", "month") and sub.amount is not None and main.amount is not None
-                and sub.amount < main.amount):
+                and _unit(sub) in ("year", "semester", "month") and sub.amount < main.amount):
             main.unit = "programme"
 
 
@@ -422,6 +424,9 @@ def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
 
 
 def _plausible(money: Money) -> bool:
+    """At most PLAUSIBLE_EUR in euros; below 100,000 of any currency without loading the rates (hot path)."""
+    if money.amount <= 100_000:
+        return True
     from normalize.exchange import to_eur  # local: exchange imports Money from here
 
     eur = to_eur(money.amount, money.currency)
