@@ -338,7 +338,9 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         near = " ".join(clause.split()[:6]) if not re.search(r"(?:[(:=|]|\s[-–])\s*$", suffix) else ""
         near_grant = "" if near[:1].isupper() else near  # "15,462 GBP Scholarships, bursaries and loans ..."
         bracket = re.match(r"\s*\*?\s*\(([^)]*)\)", suffix)
-        near_variant = bracket.group(1) if bracket else " ".join(suffix.split()[:3]) if len(suffix.split()) > 3 else ""
+        last = nxt == len(text)  # words after the last amount head nothing
+        near_variant = (bracket.group(1) if bracket else " ".join(suffix.split()[:3])
+                        if len(suffix.split()) > 3 or last else "")
         if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near_grant) and not re.match(r"\s*\(", suffix):
             m.kinds.add("not_fee")
         if _OTHER_FEE.search(local) or section_other or _OTHER_FEE.search(near):
