@@ -100,7 +100,7 @@ _AUDIENCE_OF = {"intl": "international", "eu": "eu_eea", "dom": "domestic"}
 _JOIN = re.compile(r"[\s/&,+()]*(?:\b(?:and|or|plus)\b)?[\s/&,+()]*", re.I)
 _ZERO = re.compile(r"no (?:application or )?tuition(?: fees?)?|not required to pay tuition|not charge any tuition"
                    r"|(?:tuition )?fees? do not apply|do not have to pay tuition|exempted from paying tuition"
-                   r"|tuition[- ]free|free of (?:charge|tuition)|\bfree\b(?= for\b)|^free$", re.I)
+                   r"|tuition[- ]free|free of (?:charge|tuition)|\bfree\b(?= for\b)|^free\b", re.I)
 _SUFFIX_LABEL = re.compile(r"^[\s,*]*(?:\(\s*|(?:and )?(?:is )?applicable to |if you are from (?:the )?"
                            r"|for (?:(?:students|applicants|citizens)\s+)?(?:(?:from|of)\s+)?(?:within\s+)?(?:the\s+)?)$",
                            re.I)
