@@ -84,15 +84,15 @@ def _currency_of(token: str | None, country: str | None) -> str | None | ValueEr
 
 # ------------------------------------------------------------------------------------------------ words
 _INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)[^\s@]+@[^\s@]+|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\?\S+|\S+=\S+|(?<!\S)[^\s@]+@[^\s@]+|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
                   r"co\.uk|uk|be|de|nl|fr|ie|eu|se|ee|it|es|ch|at|dk|fi|no|pt|pl|cz|ca|au|nz|hk|sg|jp|in|io)\b(?:/\S*)?")
 _LABEL = re.compile(
     r"(?<![A-Za-z])(?:(?P<intl>non[- ]?\s?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?\s?eea|non[- ]?european|non[- ]local|out-of-state"
     r"|(?:from )?outside (?:the )?(?:eu|eea|european union)|other countries|all others|overseas|institutional"
-    r"|internationals?(?=\s*(?:$|[^\w\s]|\d|(?:students?|fees?|applicants?|nationals?|citizens?|tuition|full|part"
+    r"|internationals?(?=\s*(?:$|[^\w\s]|\d|(?:students?|fees?|applicants?|nationals?|citizens?|residents?|tuition|full|part"
     r"|distance|sandwich|rate|only|and|or|entry)\b)))"
     r"|(?P<eu>eu\s?/\s?ee[ar]|european union|european economic area|eea|eu|ue|statutory|within the eu"
-    r"|european(?=\s*(?:$|[^\w\s]|(?:students?|nationals?|citizens?|applicants?)\b)))"
+    r"|european(?=\s*(?:$|[^\w\s]|(?:students?|nationals?|citizens?|applicants?|residents?)\b)))"
     r"|(?P<dom>rest of the uk|uk|scottish|northern irish|welsh|english(?=\s*[,&/])|channel islands?|isle of man"
     r"|island students|local|domestic|home(?=\s*(?:$|[^\w\s]|(?:students?|fees?|full|part|distance|uk)\b))))(?!\w)",
     re.I)
@@ -155,7 +155,7 @@ _UNIT_BEFORE = [
     ("year", re.compile(r"per year|/\s*year|\bannual (?:tuition|fee)|\byearly\b|per annum", re.I)),
     ("semester", re.compile(r"per semester", re.I)),
     ("month", re.compile(r"per month|monthly", re.I)),
-    ("programme", re.compile(r"\btotal\b|full (?:tuition|programme|program|course) fee|\bprogram(?:me)? fee\b"
+    ("programme", re.compile(r"\btotal(?:ling|ing)?\b|full (?:tuition|programme|program|course) fee|\bprogram(?:me)? fee\b"
                              r"|for the (?:entire|whole|full) (?:programme|program|course|degree)"
                              r"|\bfor the [\w’' ]{0,30}(?:programme|program) is\b", re.I)),
 ]
@@ -290,6 +290,10 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
     pace: str | None = None
     used_as_suffix: set[int] = set()
     prev_end = 0
+    paid = [m for m in mentions if "zero" not in m.kinds]
+    # "£11,836 UK and International £12,167 UK / £12,428 International": the string opens with an amount and
+    # names the audience after each one
+    suffix_mode = bool(paid and labels and paid[0].start < labels[0][0])
     for i, m in enumerate(mentions):
         if "zero" in m.kinds:  # "no tuition fees": its audience only
             m.audiences = _zero_audience(text, m, labels)
@@ -299,7 +303,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         suffix_labels = [(s, e, a) for s, e, a in labels if m.end <= s and e <= nxt]
         # audience: a label right after the amount ("€12,600 (International students)", "363 euro for EU/EEA")
-        if (suffix_labels and _SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]])
+        if (suffix_labels and (_SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]])
+                               or suffix_mode and not text[m.end:suffix_labels[0][0]].strip())
                 and not re.match(r"\s*(?:\w+\s*)?[:=]", text[suffix_labels[0][1]:])):  # "For Non-EU nationals:"
             m.audiences = suffix_labels[0][2]
             used_as_suffix.add(suffix_labels[0][0])
@@ -333,6 +338,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             section_other = False
         suffix = text[m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
         suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
+        suffix = re.sub(r"\((?:excluding|including|excl\.?|incl\.?|not including|plus)\b[^)]*\)?", " ", suffix,
+                        flags=re.I)
         clause = re.split(r"\bplus\b|\+|as well as|\band\b|;|\||\s[-–]\s|\.(?!\d)", suffix)[0]
         # words that end in "(", ":", " - " head the next amount ("£12,100 Year in industry fee - £2,450")
         near = " ".join(clause.split()[:6]) if not re.search(r"(?:[(:=|]|\s[-–])\s*$", suffix) else ""
@@ -358,7 +365,7 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             m.audiences, m.kinds = mentions[i - 1].audiences, m.kinds | (mentions[i - 1].kinds - {"range"})
             m.unit_before = m.unit_before or mentions[i - 1].unit_before or mentions[i - 1].unit
         for unit, pattern in _UNIT_BEFORE:
-            if pattern.search(local):
+            if pattern.search(gap):
                 m.unit_before = unit
                 break
         paces = _PACE.findall(local)
@@ -490,8 +497,8 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
         unnamed = fees.pop("all")
         if "international" not in named and unnamed.amount:  # "SEK 180 000 / year. EU/EEA citizens: no fees"
             fees["international"] = unnamed
-    if set(fees) - {"all"}:
-        problems.pop("all", None)
+    if set(fees) - {"all"} and problems.get("all", "").startswith("a price per"):
+        problems.pop("all", None)  # "... Part-time: £70 per credit" before any audience is named
     serious = {a: p for a, p in problems.items() if a != "domestic"}
     if serious:
         return bad("; ".join(p if a == "all" else f"{a}: {p}" for a, p in sorted(serious.items())))
