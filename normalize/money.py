@@ -109,7 +109,7 @@ _NOT_A_FEE = re.compile(r"discount|scholarship|bursar|\bloans?\b|\boff\b|rabatt|
                         r"|early bird|financial aid|\bgrants?\b|waiver|reduction", re.I)
 # Fees other than tuition.
 _OTHER_FEE = re.compile(r"applica?tion|admission|enrol?l?ment|registration|\badmin|examination|\bexam\b|insurance"
-                        r"|\bbooks?\b|\bvisa\b|living|bench|acceptance|placement|sandwich|year in industry|health"
+                        r"|\bbooks?\b|\bvisa\b|living|bench|acceptance|placement|sandwich|year in industry|health (?:services|insurance|fee)"
                         r"|services|\bunion\b|contribution|supplement|deposit|zugangspr|cvec|travel|accommodation"
                         r"|one-time|one-off|\bmaterials?\b", re.I)
 _TUITION = re.compile(r"tuition|studiengeb|collegegeld|course fee|programme fee|program fee", re.I)
@@ -336,7 +336,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
                 section_other = False
         if _TUITION.search(local):
             section_other = False
-        suffix = text[m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
+        own = [e for s, e, _ in suffix_labels if s in used_as_suffix]  # "£12,428 International (2023-24) ..."
+        suffix = text[own[0] if own else m.end:min([nxt] + [s for s, _, _ in suffix_labels if s not in used_as_suffix])]
         suffix = re.sub(r"[A-Z][\w-]*(?:\s+[\w-]+){0,3}:\s*$", "", suffix)  # a header of the next amount
         suffix = re.sub(r"\((?:excluding|including|excl\.?|incl\.?|not including|plus)\b[^)]*\)?", " ", suffix,
                         flags=re.I)
