@@ -34,7 +34,7 @@ AUDIENCES = ("international", "eu_eea", "domestic", "all")  # "all": the string 
 # ------------------------------------------------------------------------------------------------ currencies
 SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₪": "ILS", "₱": "PHP",
            "฿": "THB", "₫": "VND", "zł": "PLN", "kč": "CZK", "euro": "EUR", "euros": "EUR", "tl": "TRY", "yen": "JPY",
-           "qr": "QAR", "cdn": "CAD", "dhs": "AED", "rm": "MYR", "nis": "ILS", "lei": "RON", "u.s.": "USD",
+           "qr": "QAR", "rmb": "CNY", "cdn": "CAD", "dhs": "AED", "rm": "MYR", "nis": "ILS", "lei": "RON", "u.s.": "USD",
            "us$": "USD", "us $": "USD", "hk$": "HKD", "hkd$": "HKD", "nz$": "NZD", "au$": "AUD", "a$": "AUD",
            "ca$": "CAD", "can$": "CAD", "c$": "CAD", "s$": "SGD", "r$": "BRL", "mx$": "MXN", "gbp£": "GBP"}
 # "$", "kr", "Rs" and "francs" name several currencies: the programme's country says which.
@@ -43,8 +43,8 @@ DOLLAR_BY_COUNTRY = {"US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "
 KRONA_BY_COUNTRY = {"NO": "NOK", "SE": "SEK", "DK": "DKK", "IS": "ISK"}
 RUPEE_BY_COUNTRY = {"IN": "INR", "PK": "PKR", "LK": "LKR", "NP": "NPR"}
 FRANC_BY_COUNTRY = {"CH": "CHF", "LI": "CHF"}
-_CUR = (r"(?:HKD\$|GBP£|US\s?\$|HK\$|NZ\$|AU\$|A\$|CAN?\$|C\$|S\$|R\$|MX\$|U\.S\.|[€£¥₹₩₺₪₱฿₫$]"
-        r"|(?<![A-Za-z])(?:[A-Z]{3}|(?i:euros?)|TL|Rs\.?|(?i:kr)\.?|zł|(?i:kč)|lei|(?i:yen)|(?i:francs?)|QR|Dhs|RM|NIS)"
+_CUR = (r"(?:[A-Z]{3}\s?\$|[A-Z]{3}£|US\s?\$|HK\$|NZ\$|AU\$|A\$|CAN?\$|C\$|S\$|R\$|MX\$|U\.S\.|[€£¥₹₩₺₪₱฿₫$]"
+        r"|(?<![A-Za-z])(?:[A-Z]{3}|(?i:euros?)|TL|Rs\.?|(?i:kr)\.?|zł|(?i:kč)|lei|(?i:yen)|(?i:francs?)|QR|RMB|Dhs|RM|NIS)"
         r"(?![A-Za-z]))")
 MENTION = re.compile(rf"(?:(?P<pre>{_CUR})\s{{0,2}})?(?P<num>{NUMBER.pattern})(?:\s{{0,2}}(?P<post>{_CUR})(?!\s?\d))?")
 
@@ -71,6 +71,8 @@ def _currency_of(token: str | None, country: str | None) -> str | None | ValueEr
     if not token:
         return None
     low = re.sub(r"\s+", " ", token.strip()).lower()
+    if re.fullmatch(r"[A-Z]{3}\s?[$£]", token.strip()) and token[:3] in _iso_codes():  # "SGD $17000", "GBP£ 7,000"
+        return token[:3]
     if token.isupper() and len(token) == 3 and token.isalpha():
         return token if token in _iso_codes() else (SYMBOLS.get(low) or None)
     if low in SYMBOLS:
@@ -89,7 +91,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\?\S+|\S+=\S+|(?<!\S)[^\s@]+@[
 _LABEL = re.compile(
     r"(?<![A-Za-z])(?:(?P<intl>non[- ]?\s?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?\s?eea|non[- ]?european|non[- ]local|out-of-state"
     r"|(?:from )?outside (?:the )?(?:eu|eea|european union)|other countries|all others|overseas|institutional"
-    r"|internationals?(?=\s*(?:$|[^\w\s]|\d|(?:students?|fees?|applicants?|nationals?|citizens?|residents?|tuition|full|part"
+    r"|third[- ]country(?: nationals?)?|internationals?(?=\s*(?:$|[^\w\s]|\d|(?:students?|fees?|applicants?|nationals?|citizens?|residents?|course fees?|tuition|full|part"
     r"|distance|sandwich|rate|only|and|or|entry)\b)))"
     r"|(?P<eu>eu\s?/\s?ee[ar]|european union|european economic area|eea|eu|ue|statutory|within the eu"
     r"|european(?=\s*(?:$|[^\w\s]|(?:students?|nationals?|citizens?|applicants?|residents?)\b)))"
@@ -110,7 +112,8 @@ _NOT_A_FEE = re.compile(r"discount|scholarship|bursar|\bloans?\b|\boff\b|rabatt|
 # Fees other than tuition.
 _OTHER_FEE = re.compile(r"applica?tion|admission|enrol?l?ment|registration|\badmin|examination|\bexam\b|insurance"
                         r"|\bbooks?\b|\bvisa\b|living|bench|acceptance|placement|sandwich|year in industry|health (?:services|insurance|fee)"
-                        r"|services|\bunion\b|contribution|supplement|deposit|zugangspr|cvec|travel|accommodation"
+                        r"|services|\bunion\b|contribution|supplement|deposit|zugangspr|cvec|travel|accommodation|student fees?\b"
+                        r"|subscription|activity fee"
                         r"|one-time|one-off|\bmaterials?\b", re.I)
 _TUITION = re.compile(r"tuition|studiengeb|collegegeld|course fee|programme fee|program fee", re.I)
 _VARIANT = re.compile(r"pg ?dip|pgd\b|diploma|pg ?cert|certificate|pre-?masters|capstone|top-up|\(with\b"
@@ -138,7 +141,7 @@ _UNIT_AFTER = [
     ("year", re.compile(_AFTER + r"(?:" + _PER + r"(?:academic\s+)?(?:year|yr|annum)\b|p\.?\s?a\b\.?|yearly\b"
                         r"|annually\b|\(?year\s*\d\b\)?|for (?:the )?(?:\d{4}/\d{2,4} )?academic year)", re.I)),
     ("semester", re.compile(_AFTER + _PER + r"(?:semester|term)\b", re.I)),
-    ("month", re.compile(_AFTER + r"(?:" + _PER + r"month\b|monthly\b)", re.I)),
+    ("month", re.compile(_AFTER + r"(?:" + _PER + r"(?:month|mth|mo)\b|monthly\b)", re.I)),
     ("programme", re.compile(_AFTER + r"(?:\(\s*total\s*\)|(?:in\s+)?total\b(?![\w\s]{0,20}(?:[:=]|\s[-–]\s))|/\s*full\b|" + _PER +
                              r"(?:full\s+)?(?:programme|program|course|degree)\b"
                              r"|for the (?:(?:full|entire|whole)\s+)?(?:course|programme|program|degree)\b)", re.I)),
@@ -148,7 +151,7 @@ _PACE_AFTER = re.compile(r"^\s*(?:\(\s*(full|part)[- ]?time\s*\)|,?\s*(full|part
 # Units printed in the words before an amount ("Cost per 10 credits £722", "Tuition fee, total: 220,000 SEK").
 _UNIT_BEFORE = [
     ("credit", re.compile(r"per\s+(?:\d+\s+)?(?:taught\s+|dissertation\s+)?credits?\b|per ec\b", re.I)),
-    ("module", re.compile(r"\b(?:per|each)\s+(?:single\s+)?(?:module|course|unit)\b|credit module|individual courses?"
+    ("module", re.compile(r"\b(?:per|each)\s+(?:single\s+)?(?:module|course|unit)\b|credit module|module fee|individual courses?"
                           r"|module by module", re.I)),
     ("part", re.compile(r"first payment|first semester|\b(?:1st|2nd|3rd|first|second|third) year\b"
                         r"|instal?lments? of|payment in terms|\bsplit\b|\bcharged\b", re.I)),
@@ -212,7 +215,7 @@ def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | Non
             post = None
         start = m.start("num") if not pre else m.start()
         end = m.end() if post else m.end("num")
-        if re.search(r"(?:^|[\s(:=])[-\u2212]$", text[max(0, start - 2):start]):  # "-1750 EUR", not "0-500"
+        if re.search(r"(?:^|[(:=])\s?[-\u2212]$", text[max(0, start - 3):start]):  # "-1750 EUR", not "0-500" or "time -£9"
             return [], f"a negative amount ({text[start - 1:end]!r})"
         if re.match(r"[eE][+-]?\d", text[m.end("num"):m.end("num") + 3]):
             return [], f"an exponent in {token!r}"
@@ -252,7 +255,7 @@ def _units(text: str, mentions: list[_Mention]) -> None:
         limit = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         after = text[m.end:limit]
         for unit, pattern in _UNIT_AFTER:
-            if hit := pattern.match(after):
+            if (hit := pattern.match(after)) and not re.match(r"\s*[:=]", after[hit.end():]):  # not "Per credit: £59"
                 m.unit, m.end = unit, m.end + hit.end()
                 after = text[m.end:limit]
                 break
@@ -326,7 +329,7 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             m.audiences = sticky
         # kind: the words after the last label of the gap belong to this amount alone
         # ... but not a bracket that follows the previous amount ("37.200 EUR * (*includes a capstone module)")
-        gap = re.sub(r"^[^()]{0,30}\([^()]*\)", " ", gap) if i and "(" in gap[:30] else gap
+        gap = re.sub(r"^[^()]{0,30}\(\s*(?:\*|includ|incl|exclud|excl|refer|note|approx|~)[^()]*\)", " ", gap, flags=re.I)
         local = text[gap_labels[-1][1]:m.start] if gap_labels else gap
         for s, e, _ in gap_labels:  # a fee word before a label heads a section ("Enrolment fee | EU: €500")
             head = text[prev_end:s]
@@ -351,6 +354,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
                         if len(suffix.split()) > 3 or last else "")
         if _NOT_A_FEE.search(gap) or _NOT_A_FEE.search(near_grant) and not re.match(r"\s*\(", suffix):
             m.kinds.add("not_fee")
+        if re.match(r"[^.;|]{0,40}(?:exchange rate|converted|conversion)", suffix, re.I):
+            m.kinds.add("sub")  # "€ 361 based on the exchange rate from 01.06.2023"
         if _OTHER_FEE.search(local) or section_other or _OTHER_FEE.search(near):
             m.kinds.add("other")
         if _VARIANT.search(local) or _VARIANT.search(near_variant):
