@@ -460,6 +460,8 @@ def parse_tuition(raw: str, country: str | None = None) -> Parsed[dict[str, Mone
         return bad(problem)
     if re.search(r"(?<![\d.,])[.,]\d{1,2}\s?" + _CUR, text) and not mentions:
         return bad("an amount without its whole part")
+    if re.fullmatch(r"0(?:[.,]0{1,2})?", text):  # a portal's "0": no tuition
+        return Parsed({"all": Money(amount=Decimal(0), currency="", period=None)})
     zeros = [z for z in _ZERO.finditer(text)]
     if not mentions and not zeros:
         return missing("no amount printed")

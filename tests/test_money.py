@@ -61,8 +61,12 @@ TUITION = [
     ("SEK 150 000 / year. Citizens of an EU/EEA country pay no tuition fees.", "SE",
      {"international": fee(150000, "SEK", "year"), "eu_eea": FREE}),
     ("Tuition fee per year (non-EU/EEA students): 13000 €", "FI", {"all": fee(13000, "EUR", "year")}),
+    ("Home Award Fee £9,100 Home Module Fee (15 Credit) £760", "GB", {"all": fee(9100, "GBP")}),
+    ("£700/mth * € 815 based on the exchange rate of 1 May", "GB", {"all": fee(700, "GBP", "month")}),
+    ("£10,100 UK and International (2023-24) £10,400 UK / £10,700 International (2024-25)", "GB", FLAG),
+    ("Full time -£12,000 Part time -£6,000", "GB", {"all": fee(12000, "GBP")}),  # list dashes, no minus
     # no tuition
-    ("Free", None, {"all": FREE}),
+    ("Free", None, {"all": FREE}), ("0", "LT", {"all": FREE}),
     ("No tuition fees, only a semester contribution of 300 EUR per semester.", "DE", {"all": FREE}),
     # flagged
     ("-1750 EUR", None, FLAG), ("1e5 EUR", None, FLAG), ("€ 5000000", None, FLAG), ("EUR 2,000 - 4,000", None, FLAG),
