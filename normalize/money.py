@@ -10,6 +10,7 @@ one value (a range, "from", two tracks, 'TBC'), the string is flagged: a wrong f
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -86,7 +87,7 @@ def _currency_of(token: str | None, country: str | None) -> str | None | ValueEr
 
 # ------------------------------------------------------------------------------------------------ words
 _INVISIBLE = re.compile("[\u0000\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\?\S+|\S+=\S+|(?<!\S)[^\s@]+@[^\s@]+|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<!\S)\?\S+|(?<!\S)[^\s=]+=\S+|(?<!\S)[^\s@]+@[^\s@]+|(?<![\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|ac\.uk|"
                   r"co\.uk|uk|be|de|nl|fr|ie|eu|se|ee|it|es|ch|at|dk|fi|no|pt|pl|cz|ca|au|nz|hk|sg|jp|in|io)\b(?:/\S*)?")
 _LABEL = re.compile(
     r"(?<![A-Za-z])(?:(?P<intl>non[- ]?\s?eu(?:\s?/\s?ee[ar])?|none-eu|non[- ]?\s?eea|non[- ]?european|non[- ]local|out-of-state"
@@ -280,9 +281,17 @@ def _labels(text: str) -> list[tuple[int, int, frozenset[str]]]:
 
 def _zero_audience(text: str, m: _Mention, labels: list[tuple[int, int, frozenset[str]]]) -> frozenset[str]:
     """'Tuition fees do not apply for EU/EEA citizens', 'EU/EEA citizens: no tuition fees'."""
-    after = [a for s, _, a in labels if s >= m.end and _SUFFIX_LABEL.match(text[m.end:s])]
-    before = [a for _, e, a in labels if e <= m.start]
-    return after[0] if after else before[-1] if before else frozenset()
+    k = bisect_left(labels, (m.end,))
+    if k < len(labels) and _SUFFIX_LABEL.match(text[m.end:labels[k][0]]):
+        return labels[k][2]
+    k = bisect_left(labels, (m.start,))
+    return labels[k - 1][2] if k and labels[k - 1][1] <= m.start else frozenset()
+
+
+def _between(labels: list[tuple[int, int, frozenset[str]]], start: int, end: int) -> list[tuple[int, int, frozenset[str]]]:
+    """The labels inside text[start:end] (labels are sorted and do not overlap)."""
+    lo, hi = bisect_left(labels, (start,)), bisect_left(labels, (end,))
+    return [label for label in labels[lo:hi] if label[1] <= end]
 
 
 def _annotate(text: str, mentions: list[_Mention]) -> None:
@@ -302,9 +311,9 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
             m.audiences = _zero_audience(text, m, labels)
             continue
         gap = text[prev_end:m.start]
-        gap_labels = [(s, e, a) for s, e, a in labels if prev_end <= s and e <= m.start and s not in used_as_suffix]
+        gap_labels = [(s, e, a) for s, e, a in _between(labels, prev_end, m.start) if s not in used_as_suffix]
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
-        suffix_labels = [(s, e, a) for s, e, a in labels if m.end <= s and e <= nxt]
+        suffix_labels = _between(labels, m.end, nxt)
         # audience: a label right after the amount ("€12,600 (International students)", "363 euro for EU/EEA")
         if (suffix_labels and (_SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]])
                                or suffix_mode and not text[m.end:suffix_labels[0][0]].strip())
@@ -316,8 +325,8 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
                                            for k in range(len(gap_labels) - 1)):
                 # a flattened table header "UK Overseas Full-time £8,655 £14,500": one label per amount
                 free = [mentions[j] for j in range(i, min(len(mentions), i + len(gap_labels)))]
-                if len(free) == len(gap_labels) and all(not [1 for s, e, _ in labels if free[k - 1].end <= s
-                                                            and e <= free[k].start] for k in range(1, len(free))):
+                if len(free) == len(gap_labels) and all(not _between(labels, free[k - 1].end, free[k].start)
+                                                        for k in range(1, len(free))):
                     for mm, (_, _, aud) in zip(free, gap_labels):
                         mm.kinds.add("table")
                         mm.audiences = aud
