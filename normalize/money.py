@@ -72,8 +72,8 @@ def _currency_of(token: str | None, country: str | None) -> str | None | ValueEr
     if not token:
         return None
     low = re.sub(r"\s+", " ", token.strip()).lower()
-    if re.fullmatch(r"[A-Z]{3}\s?[$£]", token.strip()) and token[:3] in _iso_codes():  # "SGD $17000", "GBP£ 7,000"
-        return token[:3]
+    if re.fullmatch(r"[A-Z]{3}\s?[$£]", token.strip()):  # "SGD $17000", "GBP£ 7,000"; "MBA $" is a "$"
+        return token[:3] if token[:3] in _iso_codes() else _currency_of(token.strip()[-1], country)
     if token.isupper() and len(token) == 3 and token.isalpha():
         return token if token in _iso_codes() else (SYMBOLS.get(low) or None)
     if low in SYMBOLS:
@@ -130,6 +130,8 @@ _YEAR_BEFORE = re.compile(r"(?:\b(?:in|for|of|since|until|from|by|to|intake|entr
                           r"|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*"
                           r"|year|starting|before|after|as of|until)|[/(-])\s*$", re.I)
 _YEAR_AFTER = re.compile(r"^\s*(?:intakes?|entry|cohort|academic|[/-]\s?\d)", re.I)
+_HEADER_END = re.compile(r"\s*(?:\w+\s*)?[:=]")
+_RANGE_TO_MONEY = re.compile(r"\s*(?:-{1,2}>?|–|to)\s*\d[\d.,]*\s?" + _CUR)  # "0 - 500 EUR": 0 is an amount
 _RANGE_JOIN = re.compile(r"^\s*(?:-{1,2}>?|–|—|to|bis|until)\s*$", re.I)
 
 # Units printed right after an amount.
@@ -238,7 +240,7 @@ def _mentions(text: str, country: str | None) -> tuple[list[_Mention], str | Non
             if (value is None or token[0] == "0" and len(token) > 1 or _UNIT_WORD.match(after) or phone
                     or _is_year(text, m, value, currencies_printed)):
                 continue
-            if value < 100 and not re.match(r"^\s*(?:-{1,2}>?|–|to)\s*\d[\d.,]*\s?" + _CUR, text[m.end("num"):]):
+            if value < 100 and not _RANGE_TO_MONEY.match(text, m.end("num")):
                 continue
         elif value is None:
             return [], f"unreadable amount {token!r}"
@@ -317,7 +319,7 @@ def _annotate(text: str, mentions: list[_Mention]) -> None:
         # audience: a label right after the amount ("€12,600 (International students)", "363 euro for EU/EEA")
         if (suffix_labels and (_SUFFIX_LABEL.match(text[m.end:suffix_labels[0][0]])
                                or suffix_mode and not text[m.end:suffix_labels[0][0]].strip())
-                and not re.match(r"\s*(?:\w+\s*)?[:=]", text[suffix_labels[0][1]:])):  # "For Non-EU nationals:"
+                and not _HEADER_END.match(text, suffix_labels[0][1])):  # "For Non-EU nationals:"
             m.audiences = suffix_labels[0][2]
             used_as_suffix.add(suffix_labels[0][0])
         elif gap_labels:
