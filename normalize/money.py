@@ -103,7 +103,7 @@ _AUDIENCE_OF = {"intl": "international", "eu": "eu_eea", "dom": "domestic"}
 _JOIN = re.compile(r"[\s/&,+()]*(?:\b(?:and|or|plus)\b)?[\s/&,+()]*", re.I)
 _ZERO = re.compile(r"no (?:application or )?tuition(?: fees?)?|not required to pay tuition|not charge any tuition"
                    r"|(?:tuition )?fees? do not apply|do not have to pay tuition|exempted from paying tuition"
-                   r"|tuition[- ]free|free of (?:charge|tuition)|\bfree\b(?= for\b)|^free\b", re.I)
+                   r"|tuition[- ]free|free of (?:charge|tuition)|\bfree\b(?= for\b)|^free\b|(?<=:)\s*free\b", re.I)
 _SUFFIX_LABEL = re.compile(r"^[\s,*]*(?:\(\s*|(?:and )?(?:is )?applicable to |if you are from (?:the )?"
                            r"|for (?:(?:students|applicants|citizens)\s+)?(?:(?:from|of)\s+)?(?:within\s+)?(?:the\s+)?)$",
                            re.I)
@@ -136,15 +136,20 @@ _RANGE_JOIN = re.compile(r"^\s*(?:-{1,2}>?|–|—|to|bis|until)\s*$", re.I)
 
 # Units printed right after an amount.
 _AFTER = r"^\s*\*?\s*(?:tuition\s+)?"
-_PER = r"(?:/\s*(?:per\s+)?|per\s+|a\s+|an\s+|each\s+|every\s+)"
+_PER = r"(?:/\s*(?:per\s+|pro\s+)?|per\s+|a\s+|an\s+|each\s+|every\s+|pro\s+|je\s+|im\s+|par\s+|por\s+|al\s+|all'|per\s+)"
+# Period words of the portals' languages (en, de, fr, es, it, nl).
+_YEAR_WORD = r"(?:year|yr|annum|jahr|an|ann[ée]e|a[ñn]o|anno|jaar)"
+_SEMESTER_WORD = r"(?:semester|semestre|semestre)"
+_MONTH_WORD = r"(?:month|mth|mo|monat|mois|mes|mese|maand)"
 _UNIT_AFTER = [
     ("credit", re.compile(_AFTER + r"(?:u\.s\.\s*|[a-z]+\s+)?" + _PER + r"(?:\d+\s*)?(?:taught\s+|dissertation\s+)?"
                           r"(?:credits?|ec|ects|cfu)\b", re.I)),
     ("module", re.compile(_AFTER + _PER + r"(?:\d+\s*credits?\s+|single\s+)?(?:module|unit)\b", re.I)),
-    ("year", re.compile(_AFTER + r"(?:" + _PER + r"(?:academic\s+)?(?:year|yr|annum)\b|p\.?\s?a\b\.?|yearly\b"
+    ("term", re.compile(_AFTER + _PER + r"(?:term|trimester|quarter)\b", re.I)),  # 3 or 4 a year: no semester
+    ("year", re.compile(_AFTER + r"(?:" + _PER + r"(?:academic\s+)?" + _YEAR_WORD + r"\b|p\.?\s?a\b\.?|yearly\b"
                         r"|annually\b|\(?year\s*\d\b\)?|for (?:the )?(?:\d{4}/\d{2,4} )?academic year)", re.I)),
-    ("semester", re.compile(_AFTER + _PER + r"(?:semester|term)\b", re.I)),
-    ("month", re.compile(_AFTER + r"(?:" + _PER + r"(?:month|mth|mo)\b|monthly\b)", re.I)),
+    ("semester", re.compile(_AFTER + _PER + _SEMESTER_WORD + r"\b", re.I)),
+    ("month", re.compile(_AFTER + r"(?:" + _PER + _MONTH_WORD + r"\b|monthly\b|monatlich\b|mensuel\w*)", re.I)),
     ("programme", re.compile(_AFTER + r"(?:\(\s*total\s*\)|(?:in\s+)?total\b(?![\w\s]{0,20}(?:[:=]|\s[-–]\s))|/\s*full\b|" + _PER +
                              r"(?:full\s+)?(?:programme|program|course|degree)\b"
                              r"|for the (?:(?:full|entire|whole)\s+)?(?:course|programme|program|degree)\b)", re.I)),
@@ -407,15 +412,18 @@ def _totals(text: str, mentions: list[_Mention]) -> None:
             main.unit = "programme"
 
 
+PRICED_PER = ("credit", "module", "term")  # prices that are no fee for a year, a semester or the programme
+
+
 def _unit(m: _Mention) -> str | None:
-    if m.unit in ("credit", "module") or m.unit_before in ("credit", "module"):
-        return m.unit if m.unit in ("credit", "module") else m.unit_before
+    if m.unit in PRICED_PER or m.unit_before in PRICED_PER:
+        return m.unit if m.unit in PRICED_PER else m.unit_before
     return m.unit or m.unit_before
 
 
 def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
     """One fee from the amounts of one audience: a Money, a problem, or None (nothing that is tuition)."""
-    cands = [m for m in cands if "sub" not in m.kinds and ("not_fee" not in m.kinds or _unit(m) in ("credit", "module"))]
+    cands = [m for m in cands if "sub" not in m.kinds and ("not_fee" not in m.kinds or _unit(m) in PRICED_PER)]
     if not cands:
         return None
     for kind, keep_if_alone in (("other", True), ("variant", True)):
@@ -424,7 +432,7 @@ def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
             cands = rest
     full = [m for m in cands if m.pace != "part"]
     cands = full or cands
-    priced = [m for m in cands if _unit(m) not in ("credit", "module")]
+    priced = [m for m in cands if _unit(m) not in PRICED_PER]
     if not priced:
         return f"a price per {_unit(cands[0])}"
     cands = priced
@@ -446,6 +454,8 @@ def _choose(cands: list[_Mention], year_of_string: bool) -> Money | str | None:
         period = "year"
     if currency is None:
         return "no currency"
+    if amount == 0:  # "€0": no tuition
+        return Money(amount=Decimal(0), currency="", period=None)
     return Money(amount=amount, currency=currency, period=period)
 
 

@@ -65,12 +65,15 @@ TUITION = [
     ("£700/mth * € 815 based on the exchange rate of 1 May", "GB", {"all": fee(700, "GBP", "month")}),
     ("£10,100 UK and International (2023-24) £10,400 UK / £10,700 International (2024-25)", "GB", FLAG),
     ("Full time -£12,000 Part time -£6,000", "GB", {"all": fee(12000, "GBP")}),  # list dashes, no minus
+    ("9.250 € pro Jahr", "DE", {"all": fee(9250, "EUR", "year")}),
+    ("2.000 € por semestre", "ES", {"all": fee(2000, "EUR", "semester")}),
+    ("EU students: free. Non-EU: €15,000/year", "NL", {"eu_eea": FREE, "international": fee(15000, "EUR", "year")}),
     # no tuition
     ("Free", None, {"all": FREE}), ("0", "LT", {"all": FREE}),
     ("No tuition fees, only a semester contribution of 300 EUR per semester.", "DE", {"all": FREE}),
     # flagged
     ("-1750 EUR", None, FLAG), ("1e5 EUR", None, FLAG), ("€ 5000000", None, FLAG), ("EUR 2,000 - 4,000", None, FLAG),
-    ("From £12,900", "GB", FLAG), ("$1,402 per credit", "US", FLAG), ("1,292,401 BDT / module", "US", FLAG),
+    ("From £12,900", "GB", FLAG), ("£3,000 per term", "GB", FLAG), ("$1,402 per credit", "US", FLAG), ("1,292,401 BDT / module", "US", FLAG),
     ("EUR 7,390 per semester (Standard Track) EUR 7,890 per semester (Fast Track)", "DE", FLAG),
     ("UK Fees: 2022/23 fees TBC; 2021/22 fees - 10400", "GB", FLAG), (",00 TL", "TR", FLAG),
     ("$30,000", "DE", FLAG), ("12,000", None, FLAG),  # "$" outside a dollar country; no currency, no country
