@@ -14,7 +14,7 @@ from normalize.credits import parse_credits
 from normalize.degrees import parse_degree, parse_level
 from normalize.dates import parse_date, parse_start
 from normalize.durations import Duration, parse_duration
-from normalize.money import parse_living_costs, parse_money
+from normalize.money import SYMBOLS, parse_living_costs, parse_money
 from normalize.languages import parse_languages
 from normalize.places import parse_locations
 from normalize.universities import clean_university
@@ -71,8 +71,8 @@ MONEY = [
     ("$ 67,000", "CA", (D(67000), "CAD", None)), ("$45,000 / year", "US", (D(45000), "USD", "year")),
     ("$ 67,000", None, BAD), ("$30,000", "DE", BAD), ("45000 kr per year", "SE", (D(45000), "SEK", "year")),
     ("45000 kr", None, BAD), ("12,000 XYZ", None, BAD), ("Free", None, (D(0), "", None)),
-    ("Free / year", None, (D(0), "", "year")), ("Request info", None, NOTE), ("View fees", None, NOTE),
-    ("Unknown", None, NOTE), ("EUR 2,000 - 4,000", None, BAD), ("contact the school", None, BAD),
+    ("Free / year", None, (D(0), "", None)), ("Request info", None, NOTE), ("View fees", None, NOTE),
+    ("Unknown", None, NOTE), ("EUR 2,000 - 4,000", None, BAD), ("contact the school", None, NOTE),
     ("18,000 EUR / year", None, (D(18000), "EUR", "year")), ("EUR 18,000", None, (D(18000), "EUR", None)),
     ("CAD 67,000 / per year", None, (D(67000), "CAD", "year")), ("1750 EUR per month", None, (D(1750), "EUR", "month")),
 ]
@@ -223,9 +223,10 @@ def test_outputs_stay_in_range(text):
     if duration is not None:
         assert all(m is None or 1 <= m <= 120 for m in (duration.full_time_months, duration.part_time_months))
     money = parse_money(text).value
-    if money is not None:
-        assert 0 <= money.amount <= 1_000_000
-        assert money.currency in ("EUR", "GBP") or (money.currency == "" and money.amount == 0)
+    if money is not None:  # a currency is one printed (a code such as "BRL" counts); the bound is in euros
+        assert (money.currency == "" and money.amount == 0) or money.currency in ("EUR", "GBP") and "$" not in text \
+            or money.currency in text or any(s in text.lower() for s, c in SYMBOLS.items() if c == money.currency)
+        assert 0 <= money.amount <= (1_000_000 if money.currency in ("EUR", "GBP", "") else 10 ** 8)
     ielts = parse_score("IELTS", text).value
     if ielts is not None:
         assert 0 <= ielts <= 9 and ielts % D("0.5") == 0
