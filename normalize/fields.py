@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Merge = Literal["priority", "union", "scores"]
+Merge = Literal["priority", "union", "scores", "derived"]
 
 # Sources in the order they win a real disagreement. Studyportals keeps fees in their original currency per
 # audience and dates as machine-readable attributes; TopUniversities' titles and subject areas are cleaner than
@@ -30,7 +30,9 @@ class Field:
     python: str  # the attribute's Python type, as written in normalize/models.py
     table_type: str  # Table Schema type of the CSV column: string, integer, number, boolean, date
     description: str
-    merge: Merge = "priority"  # priority: one value wins, disagreements recorded; union: lists joined
+    # priority: one value wins, disagreements recorded; union: lists joined; scores: per test, by priority;
+    # derived: computed from the merged values (never merged itself)
+    merge: Merge = "priority"
     priority: tuple[str, ...] = SOURCE_PRIORITY
     csv: bool = True
     sorted_list: bool = False  # a list kept in sorted order (months, dates), not in the order pages print it
@@ -48,7 +50,7 @@ def _fee(audience: str, who: str) -> tuple[Field, ...]:
               description=f"ISO 4217 currency of tuition_{audience}_amount (empty when there is no tuition)."),
         Field(name=f"tuition_{audience}_period", python="str | None", table_type="string",
               description=f"What tuition_{audience}_amount pays for: year, semester, programme or month."),
-        Field(name=f"tuition_{audience}_eur_per_year", python="Decimal | None", table_type="number",
+        Field(name=f"tuition_{audience}_eur_per_year", python="Decimal | None", table_type="number", merge="derived",
               description=f"tuition_{audience}_amount as euros per year (ECB reference rate of the run's rate date); "
                           "empty where the period and duration do not make it exact."),
     )
@@ -100,6 +102,7 @@ BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 VALUE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.merge == "priority")
 UNION_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.merge == "union")
+DERIVED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.merge == "derived")
 LIST_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.is_list)
 SORTED_LISTS: frozenset[str] = frozenset(f.name for f in FIELDS if f.sorted_list)
 AUDIENCES: tuple[str, ...] = ("international", "eu_eea", "domestic")

@@ -17,7 +17,7 @@ from normalize.dates import parse_date, parse_start
 from normalize.degrees import parse_degree, parse_level
 from normalize.durations import parse_duration
 from normalize.languages import parse_languages
-from normalize.money import Money, parse_living_costs, parse_money, parse_tuition
+from normalize.money import Money, parse_living_costs, parse_tuition
 from normalize.parsed import Parsed
 from normalize.places import parse_locations
 from normalize.scores import parse_scores, test_name
@@ -47,6 +47,19 @@ def _fee_columns(audience: str) -> Columns:
         return {f"tuition_{audience}_amount": money.amount, f"tuition_{audience}_currency": money.currency or None,
                 f"tuition_{audience}_period": money.period}
     return columns
+
+
+def _fee_for(audience: str) -> Parser:
+    """A fee the page prints under one audience's label: the string's own fee for that audience, or its
+    audience-free fee ("€1,750 per year" under "EU/EEA students")."""
+    def parse(text: str, label: str, country: str | None) -> Parsed[Money]:
+        fees = parse_tuition(text, country)
+        if fees.value is None:
+            return Parsed(problem=fees.problem, note=fees.note)
+        fee = fees.value.get(audience) or fees.value.get("all")
+        return Parsed(fee) if fee is not None else Parsed(problem=f"names fees for other audiences only "
+                                                                    f"({', '.join(sorted(fees.value))})")
+    return parse
 
 
 def _fees(fees: dict[str, Money]) -> dict[str, Any]:
@@ -101,8 +114,8 @@ INPUTS: tuple[Input, ...] = (
     Input(name="start", raw="start_dates", parse=lambda t, lb, c: parse_start(t), flags_as="start_months", columns=lambda v: {
         "start_months": sorted({m for m, _ in v}), "start_dates": sorted({f"{y:04d}-{m:02d}" for m, y in v if y})}),
     Input(name="tuition", raw="tuition", parse=lambda t, lb, c: parse_tuition(t, c), columns=_fees),
-    *(Input(name=f"tuition_{a}", raw=f"tuition_{a}", parse=lambda t, lb, c: parse_money(t, c),
-            columns=_fee_columns(a)) for a in ("international", "eu_eea", "domestic")),
+    *(Input(name=f"tuition_{a}", raw=f"tuition_{a}", parse=_fee_for(a), columns=_fee_columns(a))
+      for a in ("international", "eu_eea", "domestic")),
     Input(name="living_costs", raw="living_costs", parse=lambda t, lb, c: parse_living_costs(t, c), columns=lambda v: {
         "living_cost_min_month": v.min_month, "living_cost_max_month": v.max_month, "living_cost_currency": v.currency}),
     Input(name="english_test", raw=TEST_SCORE_PREFIX, parse=lambda t, lb, c: parse_scores(lb, t),

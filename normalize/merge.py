@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from normalize.fields import BY_NAME, SCALAR_FIELDS, UNION_FIELDS
+from normalize.exchange import eur_per_year
+from normalize.fields import AUDIENCES, BY_NAME, SCALAR_FIELDS, UNION_FIELDS
+from normalize.money import Money
 from normalize.models import CanonicalRecord, Conflict, ConflictValue, SourceRecord
 from normalize.link import normalize_title
 from normalize.parsed import squash
@@ -134,11 +136,26 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
         scores.update(record.other_scores)  # highest priority written last
     values["other_scores"] = dict(sorted(scores.items()))
     _fill_audiences_from_unlabelled_fee(values, provenance)
+    _eur_per_year(values, provenance)
     titled = cluster.ordered("title")
     values.update(programme_id=programme_id, sources=sorted({r.source for r in records}),
                   source_keys=sorted(r.ref for r in records), source_urls=sorted(r.url for r in records),
                   provenance=dict(sorted(provenance.items())), conflicts=conflicts, flags=[f for r in titled for f in r.flags])
     return CanonicalRecord(**values)
+
+
+def _eur_per_year(values: dict[str, Any], provenance: dict[str, list[str]]) -> None:
+    """Each audience's fee as euros per year (ECB rates, normalize.exchange), where its period and the programme's
+    duration make that exact; derived from the merged fee, so it never disagrees with it."""
+    for audience in AUDIENCES:
+        amount, currency = values.get(f"tuition_{audience}_amount"), values.get(f"tuition_{audience}_currency")
+        if amount is None:
+            continue
+        money = Money(amount=amount, currency=currency or "", period=values.get(f"tuition_{audience}_period"))
+        yearly = eur_per_year(money, values.get("duration_months"))
+        if yearly.value is not None:
+            values[f"tuition_{audience}_eur_per_year"] = yearly.value
+            provenance[f"tuition_{audience}_eur_per_year"] = provenance[f"tuition_{audience}_amount"]
 
 
 def _fill_audiences_from_unlabelled_fee(values: dict[str, Any], provenance: dict[str, list[str]]) -> None:
@@ -165,6 +182,7 @@ def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
             provenance[name] = source
     values["other_scores"] = dict(sorted(record.other_scores.items()))
     _fill_audiences_from_unlabelled_fee(values, provenance)
+    _eur_per_year(values, provenance)
     values.update(programme_id=programme_id, sources=[record.source], source_keys=[record.ref], source_urls=[record.url],
                   provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts), flags=list(record.flags))
     return CanonicalRecord(**values)

