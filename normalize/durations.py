@@ -1,63 +1,536 @@
-"""Programme length in months: "2 years" = "24 months" = 24, "3 semesters" = 18, full- and part-time kept apart."""
+"""Programme length in months: "2 years" = "24 months" = 24, "3 semesters" = 18, full- and part-time kept apart.
+
+Real duration strings list several lengths at once ("1 year full time, 2 years part time (MSc), 9 months full
+time (PgDip)"), so the text is read as tokens: lengths (a number, in digits or words of any language, and a unit),
+pace words, award names, maxima, placement variants. Each length gets a pace (the pace word before it, else after
+it, else the pace heading in force) and an award; the master's plain lengths are kept. Two full-time lengths, a
+full-time range or alternatives cannot be one value: flagged. A part-time range beside one full-time length only
+leaves the part-time length empty. Everything is one pass over the tokens (no backtracking regex): linear time.
+
+dateparser/duration parsers (isodate, pytimeparse) read one span of time, not lists of lengths by pace and award.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from pydantic import BaseModel
-
-from normalize.numbers import parse_amount
-from normalize.parsed import Parsed, bad, memo, placeholder, squash
-
-MONTHS_PER = {"year": 12, "yr": 12, "month": 1, "mo": 1, "semester": 6, "term": 6, "quarter": 3, "week": None}
-_PART = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(years?|yrs?|months?|mos?|semesters?|terms?|quarters?|weeks?)\b\s*"
-    r"(full[- ]?time|part[- ]?time)?"
-)
+from normalize.parsed import Parsed, bad, memo, missing, placeholder
+from normalize.wordnumbers import NUMBER_WORDS, fold, prefix_number
 
 
-class Duration(BaseModel, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Duration:
     full_time_months: int | None = None
     part_time_months: int | None = None
 
 
-def _months(number: str, unit: str) -> int | None:
-    value = parse_amount(number.replace(",", ".")) if "," in number else parse_amount(number)
-    per = MONTHS_PER[unit.rstrip("s")] if unit.rstrip("s") in MONTHS_PER else MONTHS_PER.get(unit)
-    if value is None or per is None:
+YEAR, MONTH = Decimal(12), Decimal(1)
+_UNITS: dict[str, Decimal | None] = {
+    **dict.fromkeys(("year", "yr", "jahr", "jahre", "jahren", "jaar", "jaren", "an", "annee", "ano", "anno", "anni",
+                     "ar", "ετος", "ετη", "ετων", "χρονια", "χρονο", "χρονος", "χρονων", "yil"), YEAR),
+    **dict.fromkeys(("month", "mo", "mth", "monat", "monate", "monaten", "maand", "maanden", "moi", "mois", "mes",
+                     "mese", "mesi", "μηνες", "μηνας", "μηνων", "manad", "manader"), MONTH),
+    **dict.fromkeys(("semester", "semestern", "semestre", "semestri", "εξαμηνα", "εξαμηνο", "εξαμηνων"), Decimal(6)),
+    "trimester": Decimal(4),  # English trimester: a third of the academic year ("4 Trimesters (16 Months)")
+    "quarter": Decimal(3), "term": Decimal(6),
+    # weeks, days: a module's length, never the programme's; read so that they do not pass for bare numbers
+    **dict.fromkeys(("week", "woche", "wochen", "weken", "semaine", "semana", "settimane", "day", "dag"), None),
+}
+# "zweijährige", "tweejarige", "viersemestrigen": a number word glued to a unit adjective
+UNITS = {fold(word): per for word, per in _UNITS.items()}  # Greek final sigma folds to σ
+_COMPOUND = {"jahrig": YEAR, "jarig": YEAR, "semestrig": Decimal(6), "monatig": MONTH}
+_ADJECTIVES = {fold(word): months for word, months in (
+    ("biennale", 24), ("biennio", 24), ("triennale", 36), ("triennio", 36), ("διετες", 24), ("διετης", 24),
+    ("διετους", 24), ("τριετες", 36), ("τριετης", 36))}
+_BETWEEN_NUMBER_AND_UNIT = frozenset({"academic", "calendar", "curricular", "full", "teaching"})
+_RANGE_WORDS = frozenset({"to", "bis", "a", "tot", "au", "till", "until", "εως", "hasta"})
+_OR_WORDS = frozenset({"or", "oder", "ou", "o", "of", "η", "eller"})
+_AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en", "και"})
+_BETWEEN = frozenset({"between", "zwischen", "entre", "tussen", "tra"})
+_CLAUSE_PUNCT = frozenset({",", ";", "|", "/", "."})
+_PACE = ("FT", "PT")
+
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+# Phrases become one upper-case sentinel word (the text is case-folded, so they cannot clash with it).
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s} ") for p, s in (
+    (r"\bfull ?-? ?time\b|\bfulltime\b|\bf/t\b|\bft\b|\bvollzeit\w*|\bvoltijd\w*|\btiempo completo\b"
+     r"|\btemps (?:plein|complet)\b|\btempo pieno\b|\bheltid\w*|\bπληρους φοιτησης\b", "FT"),
+    (r"\bpart ?-? ?time\b|\bparttime\b|\bp/t\b|\bpt\b|\bteilzeit\w*|\bdeeltijd\w*|\btiempo parcial\b"
+     r"|\btemps partiel\b|\btempo parziale\b|\bdeltid\w*|\bμερικης φοιτησης\b", "PT"),
+    (r"\bup to\b|\bmaximum(?: of)?\b|\bmax\b\.?|\bpermissible\b|\bno (?:more|longer) than\b|\bat most\b"
+     r"|\bhochstens\b|\bmaximal\b|\bmaximaal\b|\bjusqu'?a\b|\bfino a\b", "MAXI"),
+    (r"\bminimum(?: of)?\b|\bat least\b|\bmin\b\.?|\bmindestens\b|\bminimaal\b", "MINI"),
+    (r"\bplacements?\b|\binternships?\b|\byears? in industry\b|\bindustrial (?:year|training)\b|\bsandwich\b"
+     r"|\bprofessional (?:practice|experience)\b|\badvanced practice\b|\bwork experience\b|\bpraktikum\w*"
+     r"|\balso available\b|\bstudy abroad\b|\byear abroad\b", "VARNT"),
+    (r"\bwith\b|\bincluding\b|\bincl\b\.?|\bmit\b|\bavec\b", "WITH"),
+    (r"\bdistance ?-?learning\b|\bdistance\b|\bonline\b|\bblended\b|\bflexibl\w*|\bmodular\b|\bfernstudium\b", "MODE"),
+    (r"\bpostgraduate (?:diploma|certificate)\b|\bpg ?(?:dip\w*|cert\w*)|\bpg ?prof ?dev\b|\bpgprofdev\b|\bpg[dc]\b"
+     r"|\bpgce\b|\bdiploma\b|\bcertificate\b", "AOTH"),
+    (r"\bmres\b|\bm\.?phil\b", "ARES"),
+    (r"\bm\.?sc\b|\bmasc\b|\bma\b|\bms\b|\bll\.?m\b|\bmba\b|\bmeng\b|\bmfa\b|\bmpa\b|\bmph\b|\bmaster(?:'?s)?\b", "AMA"),
+))
+_AWARDS = ("AMA", "ARES", "AOTH")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[^\s\w]")
+_STAND_IN = re.compile(r"\b(?:see|please|contact|website|web ?site|visit|details|not yet available|course page)\b")
+
+
+def _fold(raw: str) -> str:
+    """Invisible characters out, '½' read, accents off (Greek letters kept), case folded, dashes one '-'."""
+    text = _INVISIBLE.sub("", raw)
+    text = re.sub(r"(?<=\d) ?½", ".5", text).replace("½", "0.5")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    text = _DASHES.sub("-", text)
+    text = re.sub(r"(?<![\d.,/])(\d{1,3}) 1/2\b", r"\1.5", text)  # "2 1/2 years"
+    text = re.sub(r"(?<![\d.,])(\d{1,3}) and a half\b", r"\1.5", text)
+    return " ".join(text.split())
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # num, unit, sent, word, punct
+    text: str
+    value: Decimal | None = None
+    spaced: bool = True  # whitespace before this token
+
+
+def _tokens(text: str) -> list[_Tok]:
+    for pattern, sentinel in _PHRASES:
+        text = pattern.sub(sentinel, text)
+    text = re.sub(r"(?<![\d.,])(\d{1,3}(?:\.\d{1,2})?) ?\+", r" MINI \1 ", text)  # "2+ years": a minimum
+    for number in ("one", "two", "three", "four", "five", "six"):  # "two and a half years"
+        text = text.replace(f"{number} and a half", f"{NUMBER_WORDS[number]}.5")
+    out: list[_Tok] = []
+    end = 0
+    for match in _TOKEN.finditer(text):
+        word, spaced = match.group(), match.start() > end
+        end = match.end()
+        if word[0].isdigit():
+            if len(word) > 6:
+                out.append(_Tok("word", word, spaced=spaced))
+                continue
+            try:
+                out.append(_Tok("num", word, Decimal(word.replace(",", ".")), spaced))
+            except InvalidOperation:
+                out.append(_Tok("word", word, spaced=spaced))
+        elif word.isupper():
+            out.append(_Tok("sent", word, spaced=spaced))
+        elif not word[0].isalpha():
+            out.append(_Tok("punct", word, spaced=spaced))
+        elif word in NUMBER_WORDS:
+            out.append(_Tok("num", word, Decimal(NUMBER_WORDS[word]), spaced))
+        elif word in UNITS or word.rstrip("s") in UNITS:
+            out.append(_Tok("unit", word, UNITS[word if word in UNITS else word.rstrip("s")], spaced))
+        elif word in _ADJECTIVES:
+            out += [_Tok("num", word, Decimal(_ADJECTIVES[word]), spaced), _Tok("unit", word, MONTH, False)]
+        elif (glued := prefix_number(word)) and (per := next(
+                (v for k, v in _COMPOUND.items() if glued[1].startswith(k)), None)) is not None:
+            out += [_Tok("num", word, Decimal(glued[0]), spaced), _Tok("unit", word, per, False)]
+        else:
+            out.append(_Tok("word", word, spaced=spaced))
+    return _same_number_twice(out)
+
+
+def _same_number_twice(toks: list[_Tok]) -> list[_Tok]:
+    """'four (4) semesters': the number in words and in digits is one number."""
+    out: list[_Tok] = []
+    for tok in toks:
+        out.append(tok)
+        if tok.text == ")" and len(out) >= 4 and out[-3].text == "(" and out[-2].kind == out[-4].kind == "num" \
+                and out[-2].value == out[-4].value:
+            del out[-3:]
+    return out
+
+
+@dataclass(slots=True)
+class _Item:
+    kind: str  # len, range, alt, short (weeks/days)
+    months: Decimal | None
+    start: int
+    end: int  # exclusive token index
+    pace: str | None = None
+    pace_from: str = ""  # pre, post, spread, scope
+    mode: bool = False  # "distance learning", "flexible", "online" beside it and no pace
+    variant: bool = False  # a placement / industry-year edition
+    dropped: str = ""  # why it is no length of the programme (a maximum, a qualifier)
+    award: str | None = None  # AMA, ARES, AOTH
+
+
+class _Reader:
+    """One string's tokens and the lengths read from them."""
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+        self.n = len(toks)
+        self.match = self._parens()
+        self.items: list[_Item] = []
+        self.bare_numbers = 0
+        # per token, computed once so that every later step stays linear
+        self.clause_from = [0] * self.n
+        self.clause_to = [self.n] * self.n
+        start = 0
+        for i in range(self.n):
+            self.clause_from[i] = start
+            if self._clause_break(i):
+                start = i + 1
+        end = self.n
+        for i in range(self.n - 1, -1, -1):
+            if self._clause_break(i):
+                end = i
+            self.clause_to[i] = end
+        self.paces_before = [0] * (self.n + 1)  # how many pace words before token i
+        for i, tok in enumerate(toks):
+            self.paces_before[i + 1] = self.paces_before[i] + (tok.kind == "sent" and tok.text in _PACE)
+        self.opening: list[int | None] = [None] * self.n  # the '(' a token stands in
+        stack: list[int] = []
+        for i, tok in enumerate(toks):
+            self.opening[i] = stack[-1] if stack else None
+            if tok.text == "(":
+                stack.append(i)
+            elif tok.text == ")" and stack:
+                stack.pop()
+
+    def _parens(self) -> dict[int, int]:
+        """Index of '(' -> its ')' and back."""
+        match: dict[int, int] = {}
+        stack: list[int] = []
+        for i, tok in enumerate(self.toks):
+            if tok.text == "(":
+                stack.append(i)
+            elif tok.text == ")" and stack:
+                j = stack.pop()
+                match[i], match[j] = j, i
+        return match
+
+    def is_(self, i: int, kind: str, *texts: str) -> bool:
+        return 0 <= i < self.n and self.toks[i].kind == kind and (not texts or self.toks[i].text in texts)
+
+    def word_in(self, i: int, words: frozenset[str]) -> bool:
+        return 0 <= i < self.n and self.toks[i].kind == "word" and self.toks[i].text in words
+
+    # ------------------------------------------------------------------ lengths
+    def length_at(self, i: int) -> tuple[Decimal | None, int, bool] | None:
+        """NUM [-] [academic] UNIT [and M months] [plus LEN] at i: (months or None for weeks, end, is_short)."""
+        if not self.is_(i, "num"):
+            return None
+        j = i + 1
+        if self.is_(j, "punct", "-") and not self.toks[j].spaced:
+            j += 1
+        if self.word_in(j, _BETWEEN_NUMBER_AND_UNIT):
+            j += 1
+        if not self.is_(j, "unit"):
+            return None
+        per = self.toks[j].value
+        number = self.toks[i].value
+        assert number is not None
+        if per is None:
+            return None, j + 1, True
+        months, end = number * per, j + 1
+        # "1 year 3 months", "2 years and 6 months", "1 year, 10 months": one length
+        k = end + (1 if self.is_(end, "punct", ",") or self.word_in(end, _AND_WORDS) else 0)
+        if per == YEAR and self.is_(k, "num") and self.is_(k + 1, "unit") and self.toks[k + 1].value == MONTH:
+            extra = self.toks[k].value
+            if extra is not None and extra < 12 and not self.is_(k + 2, "punct", "-") and not self.word_in(
+                    k + 2, _RANGE_WORDS | _OR_WORDS):
+                months, end = months + extra, k + 2
+        if self.word_in(end, frozenset({"plus"})) and (more := self.length_at(end + 1)) and more[0] is not None:
+            months, end = months + more[0], more[1]  # "3 semesters plus 1 semester thesis"
+        return months, end, False
+
+    def _separator(self, j: int) -> tuple[str, int] | None:
+        """After a bare number at j: ('range'|'alt', index of the next number) or None."""
+        k = j + 1
+        if self.is_(k, "punct", "-"):
+            k += 1 + self.word_in(k + 1, _RANGE_WORDS)
+            return ("range", k) if self.is_(k, "num") else None
+        if self.word_in(k, _RANGE_WORDS):
+            return ("range", k + 1) if self.is_(k + 1, "num") else None
+        if self.word_in(k, _AND_WORDS) and self.word_in(j - 1, _BETWEEN):
+            return ("range", k + 1) if self.is_(k + 1, "num") else None
+        if self.is_(k, "punct", "/", ",") or self.word_in(k, _OR_WORDS):
+            return ("alt", k + 1) if self.is_(k + 1, "num") else None
+        if self.is_(k, "num") and self.toks[k].spaced and self.length_at(k):
+            return "alt", k  # "1.5 2.5 years"
         return None
-    months = value * per
-    return int(months) if months == int(months) else None
+
+    def read(self) -> None:
+        i, last_unit = 0, None
+        while i < self.n:
+            if not self.is_(i, "num"):
+                i += 1
+                continue
+            start, j, seps = i, i, []
+            while not (length := self.length_at(j)) and (sep := self._separator(j)):
+                seps.append(sep[0])
+                j = sep[1]
+            if length is None:
+                # "18 months full-time / 36 part-time": a bare number before a pace word takes the last unit
+                if not seps and last_unit is not None and self.is_(j + 1, "sent", *_PACE):
+                    self.items.append(_Item("len", self.toks[j].value * last_unit, j, j + 1))  # type: ignore[operator]
+                else:
+                    self.bare_numbers += 1
+                i = j + 1
+                continue
+            months, end, short = length
+            unit = next((t.value for t in self.toks[j:end] if t.kind == "unit"), None)
+            last_unit = unit if unit is not None else last_unit
+            if seps:
+                kind = "range" if "range" in seps else "alt"
+                self.items.append(_Item(kind, None, start, end))
+                i = end
+                continue
+            # "1 year - 15 months", "18 months to 2 years": a range of two lengths
+            k = end
+            if self.is_(k, "punct", "-"):
+                k += 1 + self.word_in(k + 1, _RANGE_WORDS)
+            elif self.word_in(k, _RANGE_WORDS):
+                k += 1
+            if k > end and (other := self.length_at(k)):
+                self.items.append(_Item("range", None, start, other[1]))
+                i = other[1]
+                continue
+            self.items.append(_Item("short" if short else "len", months, start, end))
+            i = end
+
+    # ------------------------------------------------------------------ qualifiers
+    def clause_start(self, i: int) -> int:
+        """First token of the clause holding i (clauses end at , ; | / . and 'or')."""
+        return self.clause_from[i] if i < self.n else self.n
+
+    def _clause_break(self, i: int) -> bool:
+        tok = self.toks[i]
+        return (tok.kind == "punct" and tok.text in _CLAUSE_PUNCT) or self.word_in(i, _OR_WORDS)
+
+    def mark_limits(self) -> None:
+        """Maxima and minima ('up to 5 years', '2+ years', '60 months max') are no lengths; nor are ranges in
+        brackets that qualify a length ('2 years (can be studied between 2 and 5 years)')."""
+        ends = {item.end for item in self.items}
+        for item in self.items:
+            lo = max(self.clause_start(item.start), item.start - 5)
+            if any(self.is_(k, "sent", "MAXI", "MINI") for k in range(lo, item.start)) or \
+                    self.is_(item.end, "sent", "MAXI", "MINI"):
+                item.dropped = "a maximum or minimum"
+            elif item.kind in ("range", "alt") and (opening := self.opening[item.start]) is not None:
+                k = opening - 1
+                while k >= 0 and (self.is_(k, "sent", *_PACE) or self.is_(k, "punct", ",")):
+                    k -= 1
+                if k + 1 in ends:
+                    item.dropped = "a qualifier in brackets"
+
+    def mark_variants(self) -> None:
+        """'2 years with placement', '(15 months with internship)': the placement edition, not the plain one."""
+        starts = [it.start for it in self.items]
+        with_at: int | None = None
+        for v, tok in enumerate(self.toks):
+            if tok.text == "WITH":
+                with_at = v
+            if tok.text != "VARNT":
+                continue
+            lo = self.clause_start(v)
+            first = bisect_left(starts, lo)
+            last = bisect_left(starts, v)  # items lo <= start < v
+            before = [it for it in self.items[first:last] if it.end <= v]
+            marked: list[_Item] = []
+            if with_at is not None and with_at >= lo:
+                marked = [it for it in before if it.start > with_at]  # the placement's own length
+                outside = [it for it in before if it.end <= with_at]
+                marked += outside[-1:]
+            elif before:
+                marked = before[-1:]
+            if not marked:
+                nxt = bisect_left(starts, v + 1)
+                if nxt < len(self.items) and self.items[nxt].end <= self.clause_to[v]:
+                    marked = [self.items[nxt]]
+            for item in marked:
+                item.variant = True
+
+    # ------------------------------------------------------------------ awards
+    def mark_awards(self) -> None:
+        """(MSc) after a group of lengths names them; 'MSc: ...' before them names what follows; bare awards at
+        the end ('3 years part time MSc') name the length before."""
+        groups: list[tuple[int, int, str, bool]] = []  # start, end, best award, in brackets
+        i = 0
+        while i < self.n:
+            if not self.is_(i, "sent", *_AWARDS):
+                i += 1
+                continue
+            j, names = i, []
+            while j < self.n and (self.is_(j, "sent", *_AWARDS) or self.is_(j, "punct", "/", ",", "&") or
+                                  self.word_in(j, _AND_WORDS | {"only", "by", "research"})):
+                if self.toks[j].kind == "sent":
+                    names.append(self.toks[j].text)
+                j += 1
+            best = next(a for a in _AWARDS if a in names)
+            in_brackets = self.is_(i - 1, "punct", "(") and self.is_(j, "punct", ")")
+            groups.append((i, j, best, in_brackets))
+            i = j
+        if not groups or not self.items:
+            return
+        bare = [g for g in groups if not g[3]]
+        first_item, last_item = self.items[0].start, self.items[-1].end
+        suffix = bool(bare) and bare[0][0] > first_item and bare[-1][0] >= last_item
+        bare_starts, bare_ends = [g[0] for g in bare], [g[1] for g in bare]
+        bracketed = [g for g in groups if g[3]]
+        bracketed_starts = [g[0] for g in bracketed]
+        for item in self.items:
+            award = None
+            if bare and not suffix:
+                before = bisect_right(bare_ends, item.start) - 1
+                award = bare[before][2] if before >= 0 else None
+            elif bare:
+                after_bare = bisect_left(bare_starts, item.end)
+                award = bare[after_bare][2] if after_bare < len(bare) else None
+            nxt = bisect_left(bracketed_starts, item.end)
+            if nxt < len(bracketed):
+                after = bracketed[nxt]
+                direct = all(self.is_(k, "sent", *_PACE, "MODE") or self.is_(k, "punct", ",", "(", ":")
+                             for k in range(item.end, after[0]))
+                if direct or award is None:
+                    award = after[2]
+            item.award = award
+
+    # ------------------------------------------------------------------ pace
+    def _jump(self, k: int, step: int) -> int:
+        """Skip a bracket group holding no pace word ('(MSc)', '(up to 30 months)')."""
+        if k in self.match:
+            other = self.match[k]
+            lo, hi = min(k, other), max(k, other)
+            if self.paces_before[hi] == self.paces_before[lo]:
+                return other + step
+        return k + step
+
+    def _walk(self, k: int, step: int, taken: tuple[set[int], ...], edges: set[int]) -> tuple[int | None, bool]:
+        """From k, over punctuation, award and mode words and up to two plain words, to a pace word."""
+        words, mode = 0, False
+        while 0 <= k < self.n and k not in edges:
+            tok = self.toks[k]
+            if tok.kind == "sent" and tok.text in _PACE:
+                heading = (self.is_(k + 1, "punct", ":") and not self.is_(k + 2, "punct", *_CLAUSE_PUNCT)) or (
+                    self.is_(k + 1, "punct", "-") and self.is_(k + 2, "num"))
+                if any(k in used for used in taken) or (step > 0 and heading):
+                    return None, mode
+                return k, mode
+            if tok.kind == "punct" and tok.text in ("(", ")"):
+                k = self._jump(k, step)
+                continue
+            if tok.kind == "punct" and tok.text in (":", "-", ",") or tok.kind == "sent" and tok.text in _AWARDS:
+                pass
+            elif tok.kind == "sent" and tok.text == "MODE":
+                mode = True
+            elif tok.kind == "word" and words < 2 and tok.text not in _OR_WORDS:
+                words += 1
+            else:
+                return None, mode
+            k += step
+        return None, mode
+
+    def mark_pace(self) -> None:
+        consumed: set[int] = set()
+        pre_used: set[int] = set()
+        edges = {it.end - 1 for it in self.items} | {it.start for it in self.items}
+        for item in self.items:
+            at, mode_before = self._walk(item.start - 1, -1, (consumed,), edges)
+            if at is not None:
+                item.pace, item.pace_from = self.toks[at].text, "pre"
+                pre_used.add(at)
+                continue
+            at, mode_after = self._walk(item.end, 1, (consumed, pre_used), edges)
+            if at is not None:
+                item.pace, item.pace_from = self.toks[at].text, "post"
+                consumed.add(at)
+            item.mode = mode_before or mode_after
+        # "1 year/15 months full-time", "9, 18 or 24 months part time": the pace after a list serves it all
+        for item, following in reversed(list(zip(self.items, self.items[1:]))):
+            if item.pace is None and following.pace_from in ("post", "spread") and all(
+                    self.is_(k, "punct", "/", ",") or self.word_in(k, _OR_WORDS) or k in self.match
+                    for k in range(item.end, following.start)):
+                item.pace, item.pace_from = following.pace, "spread"
+        # a pace heading stays in force: "Part-time: 2 years (PgDip) or 3 years (MSc)"
+        heading: str | None = None
+        k = 0
+        for item in self.items:
+            while k < item.start:
+                if self.is_(k, "sent", *_PACE) and k not in consumed:
+                    heading = self.toks[k].text
+                k += 1
+            if item.pace is None and heading is not None:
+                item.pace, item.pace_from = heading, "scope"
+
+
+def _months(value: Decimal) -> int | None:
+    return int(value) if value == value.to_integral_value() else None
+
+
+def _verdict(reader: _Reader, text: str) -> Parsed[Duration]:
+    items = [it for it in reader.items if not it.dropped and it.kind != "short"]
+    if not items:
+        if any(it.dropped == "a maximum or minimum" for it in reader.items):
+            return bad("only a maximum or minimum, no length")
+        if reader.bare_numbers or any(it.kind == "short" for it in reader.items):
+            return bad("no length with a unit")
+        if any(t.text in _PACE for t in reader.toks):
+            return bad("pace words without a length")
+        if _STAND_IN.search(text):
+            return missing("the page points elsewhere for the length")
+        return bad("no length with a unit")
+    for rank in ("AMA", None, "ARES", "AOTH"):  # several awards: the master's lengths
+        chosen = [it for it in items if it.award == rank]
+        if chosen:
+            items = chosen
+            break
+    if any(it.pace for it in items):  # "5 years flexible" beside paced lengths is no full-time length
+        items = [it for it in items if it.pace or not it.mode]
+    full = [it for it in items if it.pace != "PT"]
+    part = [it for it in items if it.pace == "PT"]
+    full = [it for it in full if not it.variant] or full  # the plain programme, not its placement edition
+    part = [it for it in part if not it.variant] or part
+    full_months = _one(full)
+    if isinstance(full_months, str):
+        return bad(f"full-time: {full_months}")
+    part_months = _one(part)
+    if isinstance(part_months, str):
+        if full_months is None:
+            return bad(f"part-time: {part_months}")
+        part_months = None
+    for months in (full_months, part_months):
+        if months is not None and not 1 <= months <= 120:
+            return bad("outside 1..120 months")
+    if full_months is None and part_months is None:
+        return bad("no length")
+    return Parsed(Duration(full_time_months=full_months, part_time_months=part_months))
+
+
+def _one(items: list[_Item]) -> int | None | str:
+    """The one length of these items, None when there is none, else why not (a str)."""
+    if not items:
+        return None
+    if any(it.kind == "range" for it in items):
+        return "a range of lengths"
+    if any(it.kind == "alt" for it in items):
+        return "alternative lengths"
+    values = {it.months for it in items}
+    if len(values) > 1:
+        return "several lengths"
+    value = values.pop()
+    assert value is not None
+    months = _months(value)
+    return months if months is not None else f"{value} is not a whole number of months"
 
 
 @memo
 def parse_duration(raw: str) -> Parsed[Duration]:
     if (empty := placeholder(raw)) is not None:
         return empty
-    text = squash(raw)
-    if re.search(r"\d\s*(-|to|–)\s*\d", text):
-        return bad("a range of durations")
-    parts = _PART.findall(text)
-    if not parts:
-        return bad("no length with a unit")
-    full = part = None
-    last_unit = None
-    for number, unit, pace in parts:
-        months = _months(number, unit)
-        if months is None:
-            return bad(f"'{number} {unit}' is not a whole number of months")
-        last_unit = unit
-        if pace.startswith("part"):
-            part = months
-        elif full is None:
-            full = months
-        else:
-            return bad("several full-time durations")
-    # "18 months full-time / 36 part-time": a bare number after a part-time slash takes the last unit
-    bare = re.search(r"/\s*(\d+)\s*(part[- ]?time)", text)
-    if bare and part is None and last_unit:
-        part = _months(bare.group(1), last_unit)
-    for months in (full, part):
-        if months is not None and not 1 <= months <= 120:
-            return bad("outside 1..120 months")
-    return Parsed(Duration(full_time_months=full, part_time_months=part))
+    text = _fold(raw)
+    reader = _Reader(_tokens(text))
+    reader.read()
+    reader.mark_limits()
+    reader.mark_variants()
+    reader.mark_awards()
+    reader.mark_pace()
+    return _verdict(reader, text)
