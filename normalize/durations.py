@@ -48,7 +48,8 @@ _ADJECTIVES = {fold(word): months for word, months in (
     ("διετους", 24), ("τριετες", 36), ("τριετης", 36))}
 _BETWEEN_NUMBER_AND_UNIT = frozenset({"academic", "calendar", "curricular", "full", "teaching"})
 _RANGE_WORDS = frozenset({"to", "bis", "a", "tot", "au", "till", "until", "εως", "hasta"})
-_OR_WORDS = frozenset({"or", "oder", "ou", "o", "of", "η", "eller"})
+_OR_WORDS = frozenset({"or", "oder", "ou", "o", "η", "eller"})
+_ALT_WORDS = _OR_WORDS | {"of"}  # Dutch "2 of 3 jaar"; English "of" joins no alternatives, so only between numbers
 _AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en", "και"})
 _BETWEEN = frozenset({"between", "zwischen", "entre", "tussen", "tra"})
 _CLAUSE_PUNCT = frozenset({",", ";", "|", "/", "."})
@@ -62,9 +63,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s}
      r"|\btemps (?:plein|complet)\b|\btempo pieno\b|\bheltid\w*|\bπληρους φοιτησης\b", "FT"),
     (r"\bpart ?-? ?time\b|\bparttime\b|\bp/t\b|\bpt\b|\bteilzeit\w*|\bdeeltijd\w*|\btiempo parcial\b"
      r"|\btemps partiel\b|\btempo parziale\b|\bdeltid\w*|\bμερικης φοιτησης\b", "PT"),
-    (r"\bup to\b|\bmaximum(?: of)?\b|\bmax\b\.?|\bpermissible\b|\bno (?:more|longer) than\b|\bat most\b"
+    (r"\bup to\b|\bmaximum(?: of)?\b|\bmax\b\.?(?: of\b)?|\bpermissible\b|\bno (?:more|longer) than\b|\bat most\b"
      r"|\bhochstens\b|\bmaximal\b|\bmaximaal\b|\bjusqu'?a\b|\bfino a\b", "MAXI"),
-    (r"\bminimum(?: of)?\b|\bat least\b|\bmin\b\.?|\bmindestens\b|\bminimaal\b", "MINI"),
+    (r"\bminimum(?: of)?\b|\bat least\b|\bmin\b\.?(?: of\b)?|\bmindestens\b|\bminimaal\b", "MINI"),
     (r"\bplacements?\b|\binternships?\b|\byears? in industry\b|\bindustrial (?:year|training)\b|\bsandwich\b"
      r"|\bprofessional (?:practice|experience)\b|\badvanced practice\b|\bwork experience\b|\bpraktikum\w*"
      r"|\balso available\b|\bstudy abroad\b|\byear abroad\b", "VARNT"),
@@ -73,6 +74,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s}
     (r"\bpostgraduate (?:diploma|certificate)\b|\bpg ?(?:dip\w*|cert\w*)|\bpg ?prof ?dev\b|\bpgprofdev\b|\bpg[dc]\b"
      r"|\bpgce\b|\bdiploma\b|\bcertificate\b", "AOTH"),
     (r"\bmres\b|\bm\.?phil\b", "ARES"),
+    (r"\bm\.?sc top ?-?up\b|\btop ?-?up\b", "AOTH"),
+    (r"\badditional\b|\bfurther\b|\bextra\b|\bweitere\w*", "ADDL"),
     (r"\bm\.?sc\b|\bmasc\b|\bma\b|\bms\b|\bll\.?m\b|\bmba\b|\bmeng\b|\bmfa\b|\bmpa\b|\bmph\b|\bmaster(?:'?s)?\b", "AMA"),
 ))
 _AWARDS = ("AMA", "ARES", "AOTH")
@@ -252,7 +255,7 @@ class _Reader:
             return ("range", k + 1) if self.is_(k + 1, "num") else None
         if self.word_in(k, _AND_WORDS) and self.word_in(j - 1, _BETWEEN):
             return ("range", k + 1) if self.is_(k + 1, "num") else None
-        if self.is_(k, "punct", "/", ",") or self.word_in(k, _OR_WORDS):
+        if self.is_(k, "punct", "/", ",") or self.word_in(k, _ALT_WORDS):
             return ("alt", k + 1) if self.is_(k + 1, "num") else None
         if self.is_(k, "num") and self.toks[k].spaced and self.length_at(k):
             return "alt", k  # "1.5 2.5 years"
@@ -288,10 +291,13 @@ class _Reader:
             k = end
             if self.is_(k, "punct", "-"):
                 k += 1 + self.word_in(k + 1, _RANGE_WORDS)
-            elif self.word_in(k, _RANGE_WORDS):
+            elif self.word_in(k, _RANGE_WORDS) or self.is_(k, "sent", "MAXI"):  # "18 months up to 4 years"
                 k += 1
             if k > end and (other := self.length_at(k)):
-                self.items.append(_Item("range", None, start, other[1]))
+                if other[0] is not None and other[0] == months:  # "1.5 years - three semesters": said twice
+                    self.items.append(_Item("len", months, start, other[1]))
+                else:
+                    self.items.append(_Item("range", None, start, other[1]))
                 i = other[1]
                 continue
             self.items.append(_Item("short" if short else "len", months, start, end))
@@ -309,17 +315,30 @@ class _Reader:
     def mark_limits(self) -> None:
         """Maxima and minima ('up to 5 years', '2+ years', '60 months max') are no lengths; nor are ranges in
         brackets that qualify a length ('2 years (can be studied between 2 and 5 years)')."""
-        ends = {item.end for item in self.items}
+        ends = {item.end: item for item in self.items}
+        for first, second in zip(self.items, self.items[1:]):  # "1 year (full-time) + 1 year (part-time)"
+            k = first.end
+            k = self.match[k] + 1 if self.is_(k, "punct", "(") and k in self.match else k
+            if self.is_(k, "punct", "+") and k + 1 == second.start:
+                first.kind = second.kind = "added"
         for item in self.items:
+            if any(self.is_(k, "sent", "ADDL") for k in range(max(item.start - 3, 0), item.start)):
+                item.kind = "added"  # "MSc: additional 8 months": on top of another length
             lo = max(self.clause_start(item.start), item.start - 5)
-            if any(self.is_(k, "sent", "MAXI", "MINI") for k in range(lo, item.start)) or \
-                    self.is_(item.end, "sent", "MAXI", "MINI"):
+            # after it: "60 months max", "2 years (minimum)", but not "(max of six years)", a length of its own
+            bracket = self.is_(item.end, "punct", "(")
+            after = item.end + bracket
+            postfix = self.is_(after, "sent", "MAXI", "MINI") and (
+                self.is_(after + 1, "punct", ")") if bracket else not self.is_(after + 1, "num"))
+            if any(self.is_(k, "sent", "MAXI", "MINI") for k in range(lo, item.start)) or postfix:
                 item.dropped = "a maximum or minimum"
-            elif item.kind in ("range", "alt") and (opening := self.opening[item.start]) is not None:
+            elif (opening := self.opening[item.start]) is not None:
+                # "2 years (can be studied between 2 and 5 years)", "1 year (3 months research period)": a
+                # bracket after a length qualifies it; the same length said again ("1 year (12 months)") stays
                 k = opening - 1
                 while k >= 0 and (self.is_(k, "sent", *_PACE) or self.is_(k, "punct", ",")):
                     k -= 1
-                if k + 1 in ends:
+                if k + 1 in ends and (item.kind != "len" or ends[k + 1].months != item.months):
                     item.dropped = "a qualifier in brackets"
 
     def mark_variants(self) -> None:
@@ -371,13 +390,24 @@ class _Reader:
             i = j
         if not groups or not self.items:
             return
-        bare = [g for g in groups if not g[3]]
-        first_item, last_item = self.items[0].start, self.items[-1].end
-        suffix = bool(bare) and bare[0][0] > first_item and bare[-1][0] >= last_item
-        bare_starts, bare_ends = [g[0] for g in bare], [g[1] for g in bare]
+        # bare award names serve the lengths of their own bracket level: "2 years part time (1 year part time PgC)"
+        bare_by_level: dict[int | None, list[tuple[int, int, str, bool]]] = {}
+        for g in groups:
+            if not g[3]:
+                bare_by_level.setdefault(self.opening[g[0]], []).append(g)
+        items_by_level: dict[int | None, list[_Item]] = {}
+        for item in self.items:
+            items_by_level.setdefault(self.opening[item.start], []).append(item)
         bracketed = [g for g in groups if g[3]]
         bracketed_starts = [g[0] for g in bracketed]
-        for item in self.items:
+        for level, level_items in items_by_level.items():
+            self._mark_level(bare_by_level.get(level, []), level_items, bracketed, bracketed_starts)
+
+    def _mark_level(self, bare: list[tuple[int, int, str, bool]], items: list[_Item],
+                    bracketed: list[tuple[int, int, str, bool]], bracketed_starts: list[int]) -> None:
+        suffix = bool(bare) and bare[0][0] > items[0].start and bare[-1][0] >= items[-1].end
+        bare_starts, bare_ends = [g[0] for g in bare], [g[1] for g in bare]
+        for item in items:
             award = None
             if bare and not suffix:
                 before = bisect_right(bare_ends, item.start) - 1
@@ -411,7 +441,8 @@ class _Reader:
             tok = self.toks[k]
             if tok.kind == "sent" and tok.text in _PACE:
                 heading = (self.is_(k + 1, "punct", ":") and not self.is_(k + 2, "punct", *_CLAUSE_PUNCT)) or (
-                    self.is_(k + 1, "punct", "-") and self.is_(k + 2, "num"))
+                    # "Full time - 1 year", but "1 year full time - 2 years part time" lists two lengths
+                    self.is_(k + 1, "punct", "-") and self.is_(k + 2, "num") and k - 1 not in edges)
                 if any(k in used for used in taken) or (step > 0 and heading):
                     return None, mode
                 return k, mode
@@ -467,7 +498,13 @@ def _months(value: Decimal) -> int | None:
 
 
 def _verdict(reader: _Reader, text: str) -> Parsed[Duration]:
-    items = [it for it in reader.items if not it.dropped and it.kind != "short"]
+    items = [it for it in reader.items if it.kind != "short"]
+    for rank in ("AMA", None, "ARES", "AOTH"):  # several awards: the master's lengths (before maxima go)
+        chosen = [it for it in items if it.award == rank]
+        if chosen:
+            items = chosen
+            break
+    items = [it for it in items if not it.dropped]
     if not items:
         if any(it.dropped == "a maximum or minimum" for it in reader.items):
             return bad("only a maximum or minimum, no length")
@@ -478,11 +515,6 @@ def _verdict(reader: _Reader, text: str) -> Parsed[Duration]:
         if _STAND_IN.search(text):
             return missing("the page points elsewhere for the length")
         return bad("no length with a unit")
-    for rank in ("AMA", None, "ARES", "AOTH"):  # several awards: the master's lengths
-        chosen = [it for it in items if it.award == rank]
-        if chosen:
-            items = chosen
-            break
     if any(it.pace for it in items):  # "5 years flexible" beside paced lengths is no full-time length
         items = [it for it in items if it.pace or not it.mode]
     full = [it for it in items if it.pace != "PT"]
@@ -513,6 +545,8 @@ def _one(items: list[_Item]) -> int | None | str:
         return "a range of lengths"
     if any(it.kind == "alt" for it in items):
         return "alternative lengths"
+    if any(it.kind == "added" for it in items):
+        return "a length added to another"
     values = {it.months for it in items}
     if len(values) > 1:
         return "several lengths"
