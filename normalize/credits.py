@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from normalize.parsed import Parsed, bad, memo, missing, placeholder
+from normalize.parsed import Parsed, bad, memo, missing, placeholder, squash
 from normalize.wordnumbers import fold
 
 _ECTS_UNITS = frozenset({
@@ -97,8 +97,8 @@ def _near(toks: list[str], lo: int, hi: int, words: frozenset[str]) -> bool:
 @memo
 def parse_credits(raw: str) -> Parsed[tuple[int | None, str | None]]:
     """(ECTS, other credits as printed). '120 ECTS', '60 ECTS credits' → (120, None); '180 UK credits' → (None, ...)."""
-    if (empty := placeholder(raw)) is not None:
-        return empty
+    if (empty := placeholder(raw)) is not None and (squash(raw) or not raw.strip()):
+        return empty  # (placeholder() folds to ASCII: all-Greek text would look empty to it)
     toks = _tokens(raw)
     mentions: list[_Mention] = []
     i = 0

@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from normalize.parsed import Parsed, bad, memo, missing, placeholder
+from normalize.parsed import Parsed, bad, memo, missing, placeholder, squash
 from normalize.wordnumbers import NUMBER_WORDS, fold, prefix_number
 
 
@@ -46,7 +46,10 @@ _COMPOUND = {"jahrig": YEAR, "jarig": YEAR, "semestrig": Decimal(6), "monatig": 
 _ADJECTIVES = {fold(word): months for word, months in (
     ("biennale", 24), ("biennio", 24), ("triennale", 36), ("triennio", 36), ("διετες", 24), ("διετης", 24),
     ("διετους", 24), ("τριετες", 36), ("τριετης", 36))}
-_BETWEEN_NUMBER_AND_UNIT = frozenset({"academic", "calendar", "curricular", "full", "teaching"})
+_BETWEEN_NUMBER_AND_UNIT = frozenset({fold(w) for w in (
+    "academic", "calendar", "curricular", "full", "teaching", "akademische", "akademischen", "académico",
+    "académicos", "accademico", "accademici", "académique", "académiques", "academisch", "academische",
+    "ακαδημαϊκά", "ακαδημαϊκό", "ακαδημαϊκών", "ακαδημαϊκά", "ακαδημαϊκές", "ακαδημαϊκα")})
 _RANGE_WORDS = frozenset({"to", "bis", "a", "tot", "au", "till", "until", "εως", "hasta"})
 _OR_WORDS = frozenset({"or", "oder", "ou", "o", "η", "eller"})
 _ALT_WORDS = _OR_WORDS | {"of"}  # Dutch "2 of 3 jaar"; English "of" joins no alternatives, so only between numbers
@@ -60,9 +63,9 @@ _DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 # Phrases become one upper-case sentinel word (the text is case-folded, so they cannot clash with it).
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s} ") for p, s in (
     (r"\bfull ?-? ?time\b|\bfulltime\b|\bf/t\b|\bft\b|\bvollzeit\w*|\bvoltijd\w*|\btiempo completo\b"
-     r"|\btemps (?:plein|complet)\b|\btempo pieno\b|\bheltid\w*|\bπληρους φοιτησης\b", "FT"),
+     r"|\btemps (?:plein|complet)\b|\btempo pieno\b|\bheltid\w*|\bπληρ\w* φοιτησ\w*", "FT"),
     (r"\bpart ?-? ?time\b|\bparttime\b|\bp/t\b|\bpt\b|\bteilzeit\w*|\bdeeltijd\w*|\btiempo parcial\b"
-     r"|\btemps partiel\b|\btempo parziale\b|\bdeltid\w*|\bμερικης φοιτησης\b", "PT"),
+     r"|\btemps partiel\b|\btempo parziale\b|\bdeltid\w*|\bμερικ\w* φοιτησ\w*", "PT"),
     (r"\bup to\b|\bmaximum(?: of)?\b|\bmax\b\.?(?: of\b)?|\bpermissible\b|\bno (?:more|longer) than\b|\bat most\b"
      r"|\bhochstens\b|\bmaximal\b|\bmaximaal\b|\bjusqu'?a\b|\bfino a\b", "MAXI"),
     (r"\bminimum(?: of)?\b|\bat least\b|\bmin\b\.?(?: of\b)?|\bmindestens\b|\bminimaal\b", "MINI"),
@@ -558,8 +561,8 @@ def _one(items: list[_Item]) -> int | None | str:
 
 @memo
 def parse_duration(raw: str) -> Parsed[Duration]:
-    if (empty := placeholder(raw)) is not None:
-        return empty
+    if (empty := placeholder(raw)) is not None and (squash(raw) or not raw.strip()):
+        return empty  # (placeholder() folds to ASCII: all-Greek text would look empty to it)
     text = _fold(raw)
     reader = _Reader(_tokens(text))
     reader.read()
