@@ -250,6 +250,9 @@ class _Reader:
 
     def _separator(self, j: int) -> tuple[str, int] | None:
         """After a bare number at j: ('range'|'alt', index of the next number) or None."""
+        value = self.toks[j].value
+        if value is None or value >= 100:  # "September 2024 - 12 months": a year of the calendar, not a length
+            return None
         k = j + 1
         if self.is_(k, "punct", "-"):
             k += 1 + self.word_in(k + 1, _RANGE_WORDS)
@@ -345,31 +348,43 @@ class _Reader:
                     item.dropped = "a qualifier in brackets"
 
     def mark_variants(self) -> None:
-        """'2 years with placement', '(15 months with internship)': the placement edition, not the plain one."""
+        """'2 years with placement', '(15 months with internship)': the placement edition, not the plain one;
+        '36 months distance learning', '5 years flexible': another mode of study beside it."""
         starts = [it.start for it in self.items]
         with_at: int | None = None
         for v, tok in enumerate(self.toks):
             if tok.text == "WITH":
                 with_at = v
-            if tok.text != "VARNT":
+            if tok.text not in ("VARNT", "MODE"):
                 continue
             lo = self.clause_start(v)
             first = bisect_left(starts, lo)
             last = bisect_left(starts, v)  # items lo <= start < v
             before = [it for it in self.items[first:last] if it.end <= v]
             marked: list[_Item] = []
-            if with_at is not None and with_at >= lo:
-                marked = [it for it in before if it.start > with_at]  # the placement's own length
+            if tok.text == "MODE":
+                marked = before[-1:] or self._next_in_clause(v, starts)
+            elif with_at is not None and with_at >= lo:
+                for it in before:
+                    if it.start > with_at:  # "with 1 year work placement": the placement's own length
+                        it.dropped = "the length of a placement"
                 outside = [it for it in before if it.end <= with_at]
-                marked += outside[-1:]
+                marked = outside[-1:]
             elif before:
                 marked = before[-1:]
             if not marked:
-                nxt = bisect_left(starts, v + 1)
-                if nxt < len(self.items) and self.items[nxt].end <= self.clause_to[v]:
-                    marked = [self.items[nxt]]
+                marked = self._next_in_clause(v, starts)
             for item in marked:
-                item.variant = True
+                if tok.text == "MODE":
+                    item.mode = True
+                else:
+                    item.variant = True
+
+    def _next_in_clause(self, v: int, starts: list[int]) -> list[_Item]:
+        nxt = bisect_left(starts, v + 1)
+        if nxt < len(self.items) and self.items[nxt].end <= self.clause_to[v]:
+            return [self.items[nxt]]
+        return []
 
     # ------------------------------------------------------------------ awards
     def mark_awards(self) -> None:
@@ -430,16 +445,16 @@ class _Reader:
     # ------------------------------------------------------------------ pace
     def _jump(self, k: int, step: int) -> int:
         """Skip a bracket group holding no pace word ('(MSc)', '(up to 30 months)')."""
-        if k in self.match:
-            other = self.match[k]
+        other = self.match.get(k)
+        if other is not None and (other - k) * step > 0:  # only ever forwards over a bracket, never back into it
             lo, hi = min(k, other), max(k, other)
             if self.paces_before[hi] == self.paces_before[lo]:
                 return other + step
         return k + step
 
-    def _walk(self, k: int, step: int, taken: tuple[set[int], ...], edges: set[int]) -> tuple[int | None, bool]:
+    def _walk(self, k: int, step: int, taken: tuple[set[int], ...], edges: set[int]) -> int | None:
         """From k, over punctuation, award and mode words and up to two plain words, to a pace word."""
-        words, mode = 0, False
+        words = 0
         while 0 <= k < self.n and k not in edges:
             tok = self.toks[k]
             if tok.kind == "sent" and tok.text in _PACE:
@@ -447,37 +462,34 @@ class _Reader:
                     # "Full time - 1 year", but "1 year full time - 2 years part time" lists two lengths
                     self.is_(k + 1, "punct", "-") and self.is_(k + 2, "num") and k - 1 not in edges)
                 if any(k in used for used in taken) or (step > 0 and heading):
-                    return None, mode
-                return k, mode
+                    return None
+                return k
             if tok.kind == "punct" and tok.text in ("(", ")"):
                 k = self._jump(k, step)
                 continue
-            if tok.kind == "punct" and tok.text in (":", "-", ",") or tok.kind == "sent" and tok.text in _AWARDS:
+            if tok.kind == "punct" and tok.text in (":", "-", ",") or tok.kind == "sent" and tok.text in (*_AWARDS, "MODE"):
                 pass
-            elif tok.kind == "sent" and tok.text == "MODE":
-                mode = True
             elif tok.kind == "word" and words < 2 and tok.text not in _OR_WORDS:
                 words += 1
             else:
-                return None, mode
+                return None
             k += step
-        return None, mode
+        return None
 
     def mark_pace(self) -> None:
         consumed: set[int] = set()
         pre_used: set[int] = set()
         edges = {it.end - 1 for it in self.items} | {it.start for it in self.items}
         for item in self.items:
-            at, mode_before = self._walk(item.start - 1, -1, (consumed,), edges)
+            at = self._walk(item.start - 1, -1, (consumed,), edges)
             if at is not None:
                 item.pace, item.pace_from = self.toks[at].text, "pre"
                 pre_used.add(at)
                 continue
-            at, mode_after = self._walk(item.end, 1, (consumed, pre_used), edges)
+            at = self._walk(item.end, 1, (consumed, pre_used), edges)
             if at is not None:
                 item.pace, item.pace_from = self.toks[at].text, "post"
                 consumed.add(at)
-            item.mode = mode_before or mode_after
         # "1 year/15 months full-time", "9, 18 or 24 months part time": the pace after a list serves it all
         for item, following in reversed(list(zip(self.items, self.items[1:]))):
             if item.pace is None and following.pace_from in ("post", "spread") and all(
@@ -491,6 +503,8 @@ class _Reader:
             while k < item.start:
                 if self.is_(k, "sent", *_PACE) and k not in consumed:
                     heading = self.toks[k].text
+                elif self.is_(k, "sent", "MODE") and self.is_(k + 1, "punct", ":"):
+                    heading = None  # "Distance learning: 2-5 years" ends "Part time:"
                 k += 1
             if item.pace is None and heading is not None:
                 item.pace, item.pace_from = heading, "scope"
@@ -522,8 +536,11 @@ def _verdict(reader: _Reader, text: str) -> Parsed[Duration]:
         items = [it for it in items if it.pace or not it.mode]
     full = [it for it in items if it.pace != "PT"]
     part = [it for it in items if it.pace == "PT"]
-    full = [it for it in full if not it.variant] or full  # the plain programme, not its placement edition
+    # the plain programme, not its placement edition nor its distance-learning one
+    full = [it for it in full if not it.variant] or full
+    full = [it for it in full if not it.mode] or full
     part = [it for it in part if not it.variant] or part
+    part = [it for it in part if not it.mode] or part
     full_months = _one(full)
     if isinstance(full_months, str):
         return bad(f"full-time: {full_months}")

@@ -1,8 +1,10 @@
 """Number words of the languages programme pages are written in ("one year", "deux ans", "tres semestres",
 "zweijährige", "tweejarige", "δύο χρόνια"), as small whole numbers.
 
-Hand-written: text2num (alpha2digit) has no Greek, Dutch adjectives or German "-jährig" compounds, and
-number-parser reads only whole phrases; lengths need the words one to twelve, which a table gives exactly.
+Hand-written: measured on the dev strings, text2num's alpha2digit needs the language beforehand and leaves
+"One year", "two years", "deux ans", "due anni", "een jaar" and "zweijährige" as they are (it converts only "tres"
+and "vier" there), and number-parser has no Dutch, German or Greek. Lengths need the words one to twelve, which a
+table gives exactly. "sept" (French 7, English September) and "once" (Spanish 11) are left out.
 Words are looked up accent-folded and case-folded ("fünf" -> "funf", "δύο" -> "δυο").
 """
 

@@ -53,6 +53,9 @@ CASES = [
     ("2 Years Full Time With a Year In Industry", 24, None), ("1 year full time, 5 years flexible", 12, None),
     ("1 year full-time; 2-5 years distance learning", 12, None), ("1 Year Distance Learning", 12, None),
     ("1 year full time (3 months research period, if required), 2 years part time", 12, 24),
+    ("2 years full time (including 1 year placement)", 24, None),
+    ("Full time: 1 year; Part time: 2 years; Distance learning: 2-5 years", 12, 24),
+    ("24 months part-time, 36 months part-time online", None, 24), ("September 2024 - 12 months", 12, None),
     # flagged: ranges, alternatives, several full-time lengths, maxima only, no unit, pace words only
     ("1-2 years", FLAG, None), ("12 to 24 months", FLAG, None), ("1 year - 16 months full time", FLAG, None),
     ("zwei- bis viersemestrigen Vollzeitstudium", FLAG, None), ("1 or 2 years", FLAG, None),
