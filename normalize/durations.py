@@ -480,13 +480,17 @@ class _Reader:
         consumed: set[int] = set()
         pre_used: set[int] = set()
         edges = {it.end - 1 for it in self.items} | {it.start for it in self.items}
-        for item in self.items:
+        for item, following in zip(self.items, [*self.items[1:], None]):
             at = self._walk(item.start - 1, -1, (consumed,), edges)
             if at is not None:
                 item.pace, item.pace_from = self.toks[at].text, "pre"
                 pre_used.add(at)
                 continue
             at = self._walk(item.end, 1, (consumed, pre_used), edges)
+            if at is not None and item.dropped and following is not None and \
+                    self._walk(following.start - 1, -1, (consumed,), edges) == at and \
+                    not any(self.is_(k, "punct", ",") for k in range(at, following.start)):
+                continue  # "Full Time (1+ years) Part Time (2-3 years)": a minimum takes no pace from the next
             if at is not None:
                 item.pace, item.pace_from = self.toks[at].text, "post"
                 consumed.add(at)
