@@ -465,7 +465,12 @@ class _Reader:
                     return None
                 return k
             if tok.kind == "punct" and tok.text in ("(", ")"):
-                k = self._jump(k, step)
+                jumped = self._jump(k, step)
+                if abs(jumped - k) > 1:  # a whole bracket group counts as a word: the walk stays short
+                    if words >= 2:
+                        return None
+                    words += 1
+                k = jumped
                 continue
             if tok.kind == "punct" and tok.text in (":", "-", ",") or tok.kind == "sent" and tok.text in (*_AWARDS, "MODE"):
                 pass
