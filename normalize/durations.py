@@ -40,8 +40,8 @@ _UNITS: dict[str, Decimal | None] = {
     # weeks, days: a module's length, never the programme's; read so that they do not pass for bare numbers
     **dict.fromkeys(("week", "woche", "wochen", "weken", "semaine", "semana", "settimane", "day", "dag"), None),
 }
-# "zweijährige", "tweejarige", "viersemestrigen": a number word glued to a unit adjective
 UNITS = {fold(word): per for word, per in _UNITS.items()}  # Greek final sigma folds to σ
+# "zweijährige", "tweejarige", "viersemestrigen": a number word glued to a unit adjective
 _COMPOUND = {"jahrig": YEAR, "jarig": YEAR, "semestrig": Decimal(6), "monatig": MONTH}
 _ADJECTIVES = {fold(word): months for word, months in (
     ("biennale", 24), ("biennio", 24), ("triennale", 36), ("triennio", 36), ("διετες", 24), ("διετης", 24),
@@ -82,6 +82,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s}
     (r"\bm\.?sc\b|\bmasc\b|\bma\b|\bms\b|\bll\.?m\b|\bmba\b|\bmeng\b|\bmfa\b|\bmpa\b|\bmph\b|\bmaster(?:'?s)?\b", "AMA"),
 ))
 _AWARDS = ("AMA", "ARES", "AOTH")
+_SENTINELS = frozenset({s.strip() for _, s in _PHRASES} | {"MINI"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[^\s\w]")
 _STAND_IN = re.compile(r"\b(?:see|please|contact|website|web ?site|visit|details|not yet available|course page)\b")
 
@@ -124,7 +125,7 @@ def _tokens(text: str) -> list[_Tok]:
                 out.append(_Tok("num", word, Decimal(word.replace(",", ".")), spaced))
             except InvalidOperation:
                 out.append(_Tok("word", word, spaced=spaced))
-        elif word.isupper():
+        elif word in _SENTINELS:
             out.append(_Tok("sent", word, spaced=spaced))
         elif not word[0].isalpha():
             out.append(_Tok("punct", word, spaced=spaced))
@@ -220,8 +221,8 @@ class _Reader:
         return 0 <= i < self.n and self.toks[i].kind == "word" and self.toks[i].text in words
 
     # ------------------------------------------------------------------ lengths
-    def length_at(self, i: int) -> tuple[Decimal | None, int, bool] | None:
-        """NUM [-] [academic] UNIT [and M months] [plus LEN] at i: (months or None for weeks, end, is_short)."""
+    def _unit_at(self, i: int) -> int | None:
+        """NUM [-] [academic] UNIT at i: the index of UNIT."""
         if not self.is_(i, "num"):
             return None
         j = i + 1
@@ -229,7 +230,11 @@ class _Reader:
             j += 1
         if self.word_in(j, _BETWEEN_NUMBER_AND_UNIT):
             j += 1
-        if not self.is_(j, "unit"):
+        return j if self.is_(j, "unit") else None
+
+    def length_at(self, i: int) -> tuple[Decimal | None, int, bool] | None:
+        """NUM [-] [academic] UNIT [and M months] [plus LEN] at i: (months or None for weeks, end, is_short)."""
+        if (j := self._unit_at(i)) is None:
             return None
         per = self.toks[j].value
         number = self.toks[i].value
@@ -244,8 +249,10 @@ class _Reader:
             if extra is not None and extra < 12 and not self.is_(k + 2, "punct", "-") and not self.word_in(
                     k + 2, _RANGE_WORDS | _OR_WORDS):
                 months, end = months + extra, k + 2
-        if self.word_in(end, frozenset({"plus"})) and (more := self.length_at(end + 1)) and more[0] is not None:
-            months, end = months + more[0], more[1]  # "3 semesters plus 1 semester thesis"
+        if self.word_in(end, frozenset({"plus"})) and (unit := self._unit_at(end + 1)) is not None:
+            more, per_more = self.toks[end + 1].value, self.toks[unit].value
+            if more is not None and per_more is not None:  # "3 semesters plus 1 semester thesis"
+                months, end = months + more * per_more, unit + 1
         return months, end, False
 
     def _separator(self, j: int) -> tuple[str, int] | None:
