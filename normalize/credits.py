@@ -25,6 +25,8 @@ _CREDIT_WORDS = frozenset({"credit", "credits", "credito", "creditos", "crediti"
                            "credit-points"}) | _POINTS
 _ECTS_QUALIFIERS = frozenset({"ects", "european", "total", "formativi", "universitari", "academic", "akademische"})
 _HOURS = frozenset({"hour", "hours", "units", "unit"})
+_OTHER_SYSTEMS = frozenset({"uk", "us", "cats", "scqf", "alternative", "semester", "quarter", "graduate", "american",
+                            "hour", "hours", "nqf", "scotcat"})
 _TOTAL = frozenset({"total", "totale", "totaal", "totalt", "insgesamt", "totalisant", "totaling", "totalling",
                     "overall", "altogether"})
 _PART = frozenset({"each", "per", "je", "jeweils", "module", "modules", "modul", "moduls", "thesis", "dissertation",
@@ -61,18 +63,40 @@ def _number(tok: str) -> float | None:
     return float(tok.replace(",", "."))
 
 
+def _is_ects_unit(tok: str) -> bool:
+    """'ECTS', 'LP', 'ECTS-Punkte', 'ECTS-Leistungspunkte'."""
+    return tok in _ECTS_UNITS or ("-" in tok and any(part in _ECTS_UNITS for part in tok.split("-")))
+
+
+def _labelled(toks: list[str], i: int) -> _Mention | None:
+    """'ECTS: 120', 'Credits: 90', 'UK credits: 180': the unit as a label before the number."""
+    if i < 2 or toks[i - 1] != ":" or (unit := toks[i - 2]) not in _CREDIT_WORDS and not _is_ects_unit(unit):
+        return None
+    value = _number(toks[i])
+    if value is None or (i + 1 < len(toks) and (_is_ects_unit(toks[i + 1]) or toks[i + 1] in _CREDIT_WORDS)):
+        return None  # "Credits: 120 ECTS" is read forwards
+    qualifier = toks[i - 3] if i >= 3 and toks[i - 3][0].isalpha() else ""
+    if _is_ects_unit(unit) or qualifier == "ects":
+        return _Mention(value, True, i, i + 1, (unit, ":", toks[i]))
+    ects = unit not in _POINTS and qualifier not in _OTHER_SYSTEMS
+    words = (qualifier, unit, ":", toks[i]) if qualifier and not ects else (unit, ":", toks[i])
+    return _Mention(value, ects, i, i + 1, words)
+
+
 def _mention(toks: list[str], i: int) -> _Mention | None:
     """The credit count at token i: 'N [words] unit' with at most three words between."""
     value = _number(toks[i])
     if value is None:
         return None
+    if (labelled := _labelled(toks, i)) is not None:
+        return labelled
     j = i + 1
     if j < len(toks) and toks[j] == ")" and i > 0 and toks[i - 1] == "(":  # "two hundred and forty (240) ECTS"
         j += 1
     between: list[str] = []
     while j < len(toks) and len(between) <= 3:
         tok = toks[j]
-        if tok in _ECTS_UNITS:
+        if _is_ects_unit(tok):
             end = j + 1 + (j + 1 < len(toks) and toks[j + 1] in _CREDIT_WORDS)  # "180 ECTS credits"
             return _Mention(value, True, i, end, tuple(toks[i:end]))
         if tok in _CREDIT_WORDS:
@@ -120,6 +144,8 @@ def parse_credits(raw: str) -> Parsed[tuple[int | None, str | None]]:
         before = toks[max(m.start - 4, 0):m.start]
         if m.start >= 2 and (_number(toks[m.start - 2]) is not None and toks[m.start - 1] in _RANGE | _OR):
             return bad("a range or alternatives of credit counts")
+        if m.start >= 2 and toks[m.start - 1] in ("x", "×", "*") and _number(toks[m.start - 2]) is not None:
+            return bad("a product of credit counts ('2 x 60 ECTS')")
         if set(before) & _LIMITS:
             return bad("a minimum or maximum, not the programme's credits")
         if m.end < len(toks) and toks[m.end] == "=":
@@ -145,6 +171,6 @@ def parse_credits(raw: str) -> Parsed[tuple[int | None, str | None]]:
 
 def _as_printed(raw: str, m: _Mention) -> str:
     """The count as the page prints it ('180 UK credits'), found again in the raw text; else as read."""
-    pattern = r"\W{1,3}".join(re.escape(word) for word in m.words if word not in "()")
+    pattern = r"\W{1,3}".join(re.escape(word) for word in m.words if word not in ("(", ")", ":"))
     found = re.search(pattern, raw, re.IGNORECASE)
     return found.group() if found else " ".join(m.words)
