@@ -365,8 +365,8 @@ class _Reader:
             if tok.text not in ("VARNT", "MODE"):
                 continue
             lo = self.clause_start(v)
-            first = bisect_left(starts, lo)
-            last = bisect_left(starts, v)  # items lo <= start < v
+            first = max(bisect_left(starts, lo), bisect_left(starts, v) - 3)
+            last = bisect_left(starts, v)  # the last (at most three) items lo <= start < v
             before = [it for it in self.items[first:last] if it.end <= v]
             marked: list[_Item] = []
             if tok.text == "MODE":
