@@ -72,7 +72,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s}
     (r"\bplacements?\b|\binternships?\b|\byears? in industry\b|\bindustrial (?:year|training)\b|\bsandwich\b"
      r"|\bprofessional (?:practice|experience)\b|\badvanced practice\b|\bwork experience\b|\bpraktikum\w*"
      r"|\balso available\b|\bstudy abroad\b|\byear abroad\b", "VARNT"),
-    (r"\bwith\b|\bincluding\b|\bincl\b\.?|\bmit\b|\bavec\b", "WITH"),
+    (r"\bincluding\b|\bincl\b\.?|\binclusive of\b|\binklusive\b|\beinschliesslich\b", "INCL"),
+    (r"\bwith\b|\bmit\b|\bavec\b", "WITH"),
     (r"\bdistance ?-?learning\b|\bdistance\b|\bonline\b|\bblended\b|\bflexibl\w*|\bmodular\b|\bfernstudium\b", "MODE"),
     (r"\bpostgraduate (?:diploma|certificate)\b|\bpg ?(?:dip\w*|cert\w*)|\bpg ?prof ?dev\b|\bpgprofdev\b|\bpg[dc]\b"
      r"|\bpgce\b|\bdiploma\b|\bcertificate\b", "AOTH"),
@@ -338,6 +339,12 @@ class _Reader:
             if any(self.is_(k, "sent", "ADDL") for k in range(max(item.start - 3, 0), item.start)):
                 item.kind = "added"  # "MSc: additional 8 months": on top of another length
             lo = max(self.clause_start(item.start), item.start - 5)
+            k = item.start - 1
+            while k >= lo and k >= item.start - 3 and self.toks[k].kind == "word":
+                k -= 1
+            if self.is_(k, "sent", "INCL"):
+                item.dropped = "a part of the programme"  # "12 months, including a 3-month dissertation"
+                continue
             # after it: "60 months max", "2 years (minimum)", but not "(max of six years)", a length of its own
             bracket = self.is_(item.end, "punct", "(")
             after = item.end + bracket
@@ -360,7 +367,7 @@ class _Reader:
         starts = [it.start for it in self.items]
         with_at: int | None = None
         for v, tok in enumerate(self.toks):
-            if tok.text == "WITH":
+            if tok.text in ("WITH", "INCL"):
                 with_at = v
             if tok.text not in ("VARNT", "MODE"):
                 continue

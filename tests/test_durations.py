@@ -54,6 +54,8 @@ CASES = [
     ("1 year full-time; 2-5 years distance learning", 12, None), ("1 Year Distance Learning", 12, None),
     ("1 year full time (3 months research period, if required), 2 years part time", 12, 24),
     ("2 years full time (including 1 year placement)", 24, None),
+    ("12 months full-time, including a 3-month summer dissertation", 12, None),
+    ("Der Studiengang mit 4 Semestern Regelstudienzeit", 24, None),
     ("Full time: 1 year; Part time: 2 years; Distance learning: 2-5 years", 12, 24),
     ("24 months part-time, 36 months part-time online", None, 24), ("September 2024 - 12 months", 12, None),
     # flagged: ranges, alternatives, several full-time lengths, maxima only, no unit, pace words only
