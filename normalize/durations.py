@@ -50,6 +50,11 @@ _BETWEEN_NUMBER_AND_UNIT = frozenset({fold(w) for w in (
     "academic", "calendar", "curricular", "full", "teaching", "akademische", "akademischen", "académico",
     "académicos", "accademico", "accademici", "académique", "académiques", "academisch", "academische",
     "ακαδημαϊκά", "ακαδημαϊκό", "ακαδημαϊκών", "ακαδημαϊκά", "ακαδημαϊκές", "ακαδημαϊκα")})
+# "eineinhalb Jahre", "anderhalf jaar", "ενάμισι έτος"; "a year and a half", "un año y medio" are read in length_at
+_HALVES = {fold(word): Decimal(value) for word, value in (
+    ("eineinhalb", "1.5"), ("anderhalf", "1.5"), ("ενάμισι", "1.5"), ("ενάμιση", "1.5"), ("zweieinhalb", "2.5"),
+    ("tweeënhalf", "2.5"), ("dreieinhalb", "3.5"), ("driekwart", "0.75"))}
+_HALF_WORDS = frozenset({"half", "medio", "mezzo", "demi", "demie"})
 _RANGE_WORDS = frozenset({"to", "bis", "a", "tot", "au", "till", "until", "εως", "hasta"})
 _OR_WORDS = frozenset({"or", "oder", "ou", "o", "η", "eller"})
 _ALT_WORDS = _OR_WORDS | {"of"}  # Dutch "2 of 3 jaar"; English "of" joins no alternatives, so only between numbers
@@ -96,6 +101,7 @@ def _fold(raw: str) -> str:
     text = _DASHES.sub("-", text)
     text = re.sub(r"(?<![\d.,/])(\d{1,3}) 1/2\b", r"\1.5", text)  # "2 1/2 years"
     text = re.sub(r"(?<![\d.,])(\d{1,3}) and a half\b", r"\1.5", text)
+    text = text.replace("a year and a half", "1.5 years")  # English "a" is no number word ("with a year in industry")
     return " ".join(text.split())
 
 
@@ -132,6 +138,8 @@ def _tokens(text: str) -> list[_Tok]:
             out.append(_Tok("punct", word, spaced=spaced))
         elif word in NUMBER_WORDS:
             out.append(_Tok("num", word, Decimal(NUMBER_WORDS[word]), spaced))
+        elif word in _HALVES:
+            out.append(_Tok("num", word, _HALVES[word], spaced))
         elif word in UNITS or word.rstrip("s") in UNITS:
             out.append(_Tok("unit", word, UNITS[word if word in UNITS else word.rstrip("s")], spaced))
         elif word in _ADJECTIVES:
@@ -243,6 +251,9 @@ class _Reader:
         if per is None:
             return None, j + 1, True
         months, end = number * per, j + 1
+        k = end + (self.word_in(end, _AND_WORDS) and self.word_in(end + 1, frozenset({"a"})))
+        if self.word_in(end, _AND_WORDS) and self.word_in(k + 1, _HALF_WORDS):  # "a year and a half", "y medio"
+            months, end = months + per / 2, k + 2
         # "1 year 3 months", "2 years and 6 months", "1 year, 10 months": one length
         k = end + (1 if self.is_(end, "punct", ",") or self.word_in(end, _AND_WORDS) else 0)
         if per == YEAR and self.is_(k, "num") and self.is_(k + 1, "unit") and self.toks[k + 1].value == MONTH:

@@ -24,7 +24,8 @@ CASES = [
     ("18 months full-time / 36 part-time", 18, 36),
     # compound lengths, fractions
     ("1 year, 3 months", 15, None), ("2 Years and 6 Months", 30, None), ("2 1/2 years", 30, None),
-    ("2½ years", 30, None), ("3 semesters plus 1 semester thesis full time", 24, None),
+    ("2½ years", 30, None), ("a year and a half", 18, None), ("un año y medio", 18, None),
+    ("eineinhalb Jahre", 18, None), ("Ενάμισι έτος", 18, None), ("18 Μήνες", 18, None), ("3 semesters plus 1 semester thesis full time", 24, None),
     # number words in any language, said twice
     ("Two years", 24, None), ("tres semestres", 18, None), ("deux ans", 24, None), ("een jaar", 12, None),
     ("Der zweijährige Studiengang umfasst vier Semester", 24, None), ("In deze tweejarige master", 24, None),
