@@ -31,10 +31,11 @@ class Duration:
 YEAR, MONTH = Decimal(12), Decimal(1)
 _UNITS: dict[str, Decimal | None] = {
     **dict.fromkeys(("year", "yr", "jahr", "jahre", "jahren", "jaar", "jaren", "an", "annee", "ano", "anno", "anni",
-                     "ar", "ετος", "ετη", "ετων", "χρονια", "χρονο", "χρονος", "χρονων", "yil"), YEAR),
+                     "ar", "ετος", "ετη", "ετων", "χρονια", "χρονο", "χρονος", "χρονων", "yil", "yıl"), YEAR),
     **dict.fromkeys(("month", "mo", "mth", "monat", "monate", "monaten", "maand", "maanden", "moi", "mois", "mes",
-                     "mese", "mesi", "μηνες", "μηνας", "μηνων", "manad", "manader"), MONTH),
-    **dict.fromkeys(("semester", "semestern", "semestre", "semestri", "εξαμηνα", "εξαμηνο", "εξαμηνων"), Decimal(6)),
+                     "mese", "mesi", "μηνες", "μηνας", "μηνων", "manad", "manader", "ay"), MONTH),
+    **dict.fromkeys(("semester", "semestern", "semestre", "semestri", "εξαμηνα", "εξαμηνο", "εξαμηνων", "termin",
+                     "terminer", "donem", "yarıyıl", "yariyil"), Decimal(6)),
     "trimester": Decimal(4),  # English trimester: a third of the academic year ("4 Trimesters (16 Months)")
     "quarter": Decimal(3), "term": Decimal(6),
     # weeks, days: a module's length, never the programme's; read so that they do not pass for bare numbers

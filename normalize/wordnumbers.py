@@ -4,7 +4,8 @@
 Hand-written: measured on the dev strings, text2num's alpha2digit needs the language beforehand and leaves
 "One year", "two years", "deux ans", "due anni", "een jaar" and "zweijährige" as they are (it converts only "tres"
 and "vier" there), and number-parser has no Dutch, German or Greek. Lengths need the words one to twelve, which a
-table gives exactly. "sept" (French 7, English September) and "once" (Spanish 11) are left out.
+table gives exactly. "sept" (French 7, English September), "once" (Spanish 11) and "dört" (Turkish 4, German
+"dort") are left out.
 Words are looked up accent-folded and case-folded ("fünf" -> "funf", "δύο" -> "δυο").
 """
 
@@ -14,11 +15,11 @@ import unicodedata
 
 _WORDS: dict[int, tuple[str, ...]] = {
     1: ("one", "een", "ein", "eine", "einen", "einem", "einer", "eines", "un", "une", "uno", "una", "um", "uma",
-        "ena", "enas", "mia", "ett"),
-    2: ("two", "twee", "zwei", "deux", "dos", "due", "dois", "duas", "δυο", "tva"),
-    3: ("three", "drie", "drei", "trois", "tres", "tre", "τρια", "τρεις"),
+        "ena", "enas", "mia", "ett", "bir"),
+    2: ("two", "twee", "zwei", "deux", "dos", "due", "dois", "duas", "δυο", "tva", "iki"),
+    3: ("three", "drie", "drei", "trois", "tres", "tre", "üç", "τρια", "τρεις"),
     4: ("four", "vier", "quatre", "cuatro", "quattro", "quatro", "τεσσερα", "τεσσερις", "fyra"),
-    5: ("five", "vijf", "funf", "cinq", "cinco", "cinque", "πεντε", "fem"),
+    5: ("five", "vijf", "funf", "cinq", "cinco", "cinque", "πεντε", "fem", "beş"),
     6: ("six", "zes", "sechs", "seis", "sei", "εξι", "sex", "seks"),
     7: ("seven", "zeven", "sieben", "siete", "sette", "sete", "επτα", "εφτα", "sju"),
     8: ("eight", "acht", "huit", "ocho", "otto", "oito", "οκτω", "οχτω", "atta"),
