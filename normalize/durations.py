@@ -348,8 +348,10 @@ class _Reader:
             if self.is_(k, "punct", "+") and k + 1 == second.start:
                 first.kind = second.kind = "added"
         for item in self.items:
-            if any(self.is_(k, "sent", "ADDL") for k in range(max(item.start - 3, 0), item.start)):
-                item.kind = "added"  # "MSc: additional 8 months": on top of another length
+            if any(self.is_(k, "sent", "ADDL") for k in range(max(item.start - 3, 0), item.start)) or (
+                    item.start >= 2 and self.toks[item.start - 1].text in ("x", "×", "*")
+                    and self.is_(item.start - 2, "num")):
+                item.kind = "added"  # "MSc: additional 8 months", "2 x 6 months": not the length as printed
             lo = max(self.clause_start(item.start), item.start - 5)
             k = item.start - 1
             while k >= lo and k >= item.start - 3 and self.toks[k].kind == "word":

@@ -31,10 +31,12 @@ _WORDS: dict[int, tuple[str, ...]] = {
 # Greek "ενα", "μια" and Swedish "en" also mean "a": kept ("ένα έτος" is one year); English "a"/"an" are not.
 
 
-def fold(word: str) -> str:
-    """Accents off (Greek letters kept), case folded: the key of NUMBER_WORDS."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+def fold(text: str) -> str:
+    """Accents off (Greek letters kept), case folded, invisible format characters (zero-width, bidi marks, soft
+    hyphen, NUL) out: how words are compared, and the key of NUMBER_WORDS."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) not in
+                   ("Cf", "Cc") or c in "\t\n\r").casefold()
 
 
 def word_number(word: str) -> int | None:
