@@ -86,9 +86,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s}
     (r"\bmres\b|\bm\.?phil\b", "ARES"),
     (r"\bm\.?sc top ?-?up\b|\btop ?-?up\b", "AOTH"),
     (r"\badditional\b|\bfurther\b|\bextra\b|\bweitere\w*", "ADDL"),
-    (r"\bm\.?sc\b|\bmasc\b|\bma\b|\bms\b|\bll\.?m\b|\bmba\b|\bmeng\b|\bmfa\b|\bmpa\b|\bmph\b|\bmaster(?:'?s)?\b", "AMA"),
+    (r"\ue000|\bm\.?sc\b|\bmasc\b|\bll\.?m\b|\bmba\b|\bmeng\b|\bmfa\b|\bmpa\b|\bmph\b"
+     r"|\bmaster(?![\'’]?s? ?(?:thesis|dissertation|project|arbeit|level))(?:[\'’]?s)?\b", "AMA"),  # not "master's thesis"
 ))
 _AWARDS = ("AMA", "ARES", "AOTH")
+_SHORT_MASTERS = re.compile(r"\bM\.A\.|\b(?:MA|MS)\b")
 _SENTINELS = frozenset({s.strip() for _, s in _PHRASES} | {"MINI"})
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+|[^\s\w]")
 _STAND_IN = re.compile(r"\b(?:see|please|contact|website|web ?site|visit|details|not yet available|course page)\b")
@@ -97,6 +99,7 @@ _STAND_IN = re.compile(r"\b(?:see|please|contact|website|web ?site|visit|details
 def _fold(raw: str) -> str:
     """Invisible characters out, '½' read, accents off (Greek letters kept), case folded, dashes one '-'."""
     text = _INVISIBLE.sub("", raw)
+    text = _SHORT_MASTERS.sub(" \ue000 ", text)  # "MA", "MS" only in capitals: Italian "ma" is "but"
     text = re.sub(r"(?<=\d) ?½", ".5", text).replace("½", "0.5")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
     text = _DASHES.sub("-", text)
@@ -553,8 +556,10 @@ def _months(value: Decimal) -> int | None:
 
 def _verdict(reader: _Reader, text: str) -> Parsed[Duration]:
     items = [it for it in reader.items if it.kind != "short"]
-    for rank in ("AMA", None, "ARES", "AOTH"):  # several awards: the master's lengths (before maxima go)
-        chosen = [it for it in items if it.award == rank]
+    # several awards: the master's lengths (chosen before maxima go). Lengths named for no award stay beside the
+    # master's: "2 years. MSc students do a 3 month project" must not become 3 months (they disagree: flagged).
+    for ranks in (("AMA", None), (None,), ("ARES",), ("AOTH",)):
+        chosen = [it for it in items if it.award in ranks]
         if chosen:
             items = chosen
             break
