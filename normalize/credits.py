@@ -153,7 +153,8 @@ def parse_credits(raw: str) -> Parsed[tuple[int | None, str | None]]:
         if _near(toks, m.start - 4, m.start, _TOTAL | {"gesamt"}) or toks[m.end:m.end + 2] in (["in", "total"],
                                                                                                 ["en", "total"]):
             totals.append(m)
-        elif not _near(toks, m.start - 3, m.start, _PART) and toks[m.end:m.end + 1] not in (["per"], ["each"], ["par"], ["pro"], ["je"]):
+        elif not _near(toks, m.start - 3, m.start, _PART) and toks[m.end:m.end + 1] not in (
+                ["per"], ["each"], ["par"], ["pro"], ["je"]):
             counts.append(m)
     chosen = totals or counts
     kinds = {(m.value, m.ects) for m in chosen}

@@ -87,7 +87,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), f" {s}
     (r"\bm\.?sc top ?-?up\b|\btop ?-?up\b", "AOTH"),
     (r"\badditional\b|\bfurther\b|\bextra\b|\bweitere\w*", "ADDL"),
     (r"\ue000|\bm\.?sc\b|\bmasc\b|\bll\.?m\b|\bmba\b|\bmeng\b|\bmfa\b|\bmpa\b|\bmph\b"
-     r"|\bmaster(?![\'’]?s? ?(?:thesis|dissertation|project|arbeit|level))(?:[\'’]?s)?\b", "AMA"),  # not "master's thesis"
+     r"|\bmaster(?![\'’]?s? ?(?:thesis|dissertation|project|arbeit|level))(?:[\'’]?s)?\b", "AMA"),
 ))
 _AWARDS = ("AMA", "ARES", "AOTH")
 _SHORT_MASTERS = re.compile(r"\bM\.A\.|\b(?:MA|MS)\b")
@@ -503,7 +503,8 @@ class _Reader:
                     words += 1
                 k = jumped
                 continue
-            if tok.kind == "punct" and tok.text in (":", "-", ",") or tok.kind == "sent" and tok.text in (*_AWARDS, "MODE"):
+            if (tok.kind == "punct" and tok.text in (":", "-", ",")) or (
+                    tok.kind == "sent" and tok.text in (*_AWARDS, "MODE")):
                 pass
             elif tok.kind == "word" and words < 2 and tok.text not in _OR_WORDS:
                 words += 1

@@ -34,7 +34,8 @@ CASES = [
     ("UK credits: 180", (None, "UK credits: 180")),
     # the unit as a label before the number; hyphenated units
     ("ECTS: 120", (120, None)), ("Credits: 90", (90, None)), ("Umfang: 120 ECTS-Leistungspunkte", (120, None)),
-    ("Studieomfang: 120 studiepoeng", (120, None)), ("120\u200bECTS", (120, None)), ("120 \u202aECTS\u202c", (120, None)), ("2 x 60 ECTS", FLAG), ("Master thesis: 30 ECTS", FLAG),
+    ("Studieomfang: 120 studiepoeng", (120, None)), ("120\u200bECTS", (120, None)),
+    ("120 \u202aECTS\u202c", (120, None)), ("2 x 60 ECTS", FLAG), ("Master thesis: 30 ECTS", FLAG),
     # flagged: ranges, minima/maxima, several totals, implausible, no unit
     ("De 20 à 30", FLAG), ("60-120 ECTS", FLAG), ("60 or 120 ECTS", FLAG), ("Up to 90 ECTS", FLAG),
     ("at least 30 graduate semester credit hours and no more than 45 graduate semester credit hours", FLAG),

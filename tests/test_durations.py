@@ -25,7 +25,8 @@ CASES = [
     # compound lengths, fractions
     ("1 year, 3 months", 15, None), ("2 Years and 6 Months", 30, None), ("2 1/2 years", 30, None),
     ("2½ years", 30, None), ("a year and a half", 18, None), ("un año y medio", 18, None),
-    ("eineinhalb Jahre", 18, None), ("Ενάμισι έτος", 18, None), ("18 Μήνες", 18, None), ("3 semesters plus 1 semester thesis full time", 24, None),
+    ("eineinhalb Jahre", 18, None), ("Ενάμισι έτος", 18, None), ("18 Μήνες", 18, None),
+    ("3 semesters plus 1 semester thesis full time", 24, None),
     # number words in any language, said twice
     ("Two years", 24, None), ("tres semestres", 18, None), ("deux ans", 24, None), ("een jaar", 12, None),
     ("Der zweijährige Studiengang umfasst vier Semester", 24, None), ("In deze tweejarige master", 24, None),
@@ -38,15 +39,18 @@ CASES = [
     ("1 Year Full Time, 2 Years 3 Months or 6 Months Part Time", 12, None),
     # maxima and minima are no lengths
     ("Full-time: 1 year, Part-time: up to 4 years", 12, None), ("2 years (part time)(maximum 6 years)", None, 24),
-    ("1 year full time, 2 years (minimum) part time", 12, None), ("1 year (full time) or 2+ years (part time)", 12, None),
+    ("1 year full time, 2 years (minimum) part time", 12, None),
+    ("1 year (full time) or 2+ years (part time)", 12, None),
     ("The standard duration is two years, and the permissible duration is five years.", 24, None),
     # several awards: the master's lengths
     ("1 year full time, 2 years part time (MSc), 6 months full time, 18 months part time (PgDip)", 12, 24),
     ("PgC 1 year, PgD 2 years, MSc 3 years part time", None, 36),
     ("1 year part time PGCert, 2 years part time PGDip, 3 years part time MSc", None, 36),
-    ("Full-time: MSc 11 months, PgDip and PgCert 1 year. Part-time: 2 years (PgDip and PgCert) or 3 years (MSc).", 11, 36),
+    ("Full-time: MSc 11 months, PgDip and PgCert 1 year. Part-time: 2 years (PgDip and PgCert) or 3 years (MSc).",
+     11, 36),
     ("MSc: 1 year. MRes: 15 months", 12, None),
-    ("PgCert: 1 year part time, PgDip: 2 years part time, MSc top-up: 1 year part time, MSc: 2 years full time", 24, None),
+    ("PgCert: 1 year part time, PgDip: 2 years part time, MSc top-up: 1 year part time, MSc: 2 years full time",
+     24, None),
     # placement editions and other modes beside the plain programme
     ("1 year full time, 2 years full time including professional placement, 2 years part time", 12, 24),
     ("1 year full time (15 months with internship), 28 months part time", 12, 28),
