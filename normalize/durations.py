@@ -24,6 +24,8 @@ from normalize.wordnumbers import NUMBER_WORDS, fold, prefix_number
 
 @dataclass(frozen=True, slots=True)
 class Duration:
+    """Full-time and part-time length in months; either may be unknown (None)."""
+
     full_time_months: int | None = None
     part_time_months: int | None = None
 
@@ -175,7 +177,7 @@ class _Item:
     end: int  # exclusive token index
     pace: str | None = None
     pace_from: str = ""  # pre, post, spread, scope
-    mode: bool = False  # "distance learning", "flexible", "online" beside it and no pace
+    mode: bool = False  # "distance learning", "flexible", "online" beside it: another edition
     variant: bool = False  # a placement / industry-year edition
     dropped: str = ""  # why it is no length of the programme (a maximum, a qualifier)
     award: str | None = None  # AMA, ARES, AOTH
@@ -621,6 +623,8 @@ def _one(items: list[_Item]) -> int | None | str:
 
 @memo
 def parse_duration(raw: str) -> Parsed[Duration]:
+    """'1 year full time, 2 years part time (MSc), 9 months (PgDip)' -> Duration(12, 24); a range, alternatives or
+    several full-time lengths -> a flag; 'See website', '-' -> a note."""
     if (empty := placeholder(raw)) is not None and (squash(raw) or not raw.strip()):
         return empty  # (placeholder() folds to ASCII: all-Greek text would look empty to it)
     text = _fold(raw)
