@@ -192,6 +192,8 @@ class _Reader:
         self.match = self._parens()
         self.items: list[_Item] = []
         self.bare_numbers = 0
+        tail = [t for t in toks if t.kind != "punct"][-1:]
+        self.tail_pace = bool(tail) and tail[0].text in _PACE  # the text ends with a pace word
         # per token, computed once so that every later step stays linear
         self.clause_from = [0] * self.n
         self.clause_to = [self.n] * self.n
@@ -485,9 +487,12 @@ class _Reader:
                 return other + step
         return k + step
 
-    def _walk(self, k: int, step: int, taken: tuple[set[int], ...], edges: set[int]) -> int | None:
-        """From k, over punctuation, award and mode words and up to two plain words, to a pace word."""
+    def _walk(self, k: int, step: int, taken: tuple[set[int], ...], edges: set[int], last: bool = False) -> int | None:
+        """From k, over punctuation, award and mode words and up to two plain words, to a pace word. After the last
+        length the walk also crosses '/', ';' and '|' to a pace word that ends the text ("Two years / part-time",
+        but not "2 years; part-time options available")."""
         words = 0
+        crossing = ("/", ";", "|") if last and step > 0 and self.tail_pace else ()
         while 0 <= k < self.n and k not in edges:
             tok = self.toks[k]
             if tok.kind == "sent" and tok.text in _PACE:
@@ -505,7 +510,7 @@ class _Reader:
                     words += 1
                 k = jumped
                 continue
-            if (tok.kind == "punct" and tok.text in (":", "-", ",")) or (
+            if (tok.kind == "punct" and tok.text in (":", "-", ",", *crossing)) or (
                     tok.kind == "sent" and tok.text in (*_AWARDS, "MODE")):
                 pass
             elif tok.kind == "word" and words < 2 and tok.text not in _OR_WORDS:
@@ -525,7 +530,7 @@ class _Reader:
                 item.pace, item.pace_from = self.toks[at].text, "pre"
                 pre_used.add(at)
                 continue
-            at = self._walk(item.end, 1, (consumed, pre_used), edges)
+            at = self._walk(item.end, 1, (consumed, pre_used), edges, last=following is None)
             if at is not None and item.dropped and following is not None and \
                     self._walk(following.start - 1, -1, (consumed,), edges) == at and \
                     not any(self.is_(k, "punct", ",") for k in range(at, following.start)):

@@ -21,7 +21,8 @@ CASES = [
     ("Full time - 1 year / Part time - 2 years", 12, 24), ("One year FT, two years PT", 12, 24),
     ("9 months part-time (top-up)", None, 9), ("Two years, part-time", None, 24),
     ("Onsite, Full-Time (2 years) | Onsite, Part-Time (2.5 years)", 24, 30),
-    ("18 months full-time / 36 part-time", 18, 36),
+    ("18 months full-time / 36 part-time", 18, 36), ("Two years / part-time", None, 24),
+    ("2 years; part-time options available", 24, None),
     # compound lengths, fractions
     ("1 year, 3 months", 15, None), ("2 Years and 6 Months", 30, None), ("2 1/2 years", 30, None),
     ("2½ years", 30, None), ("a year and a half", 18, None), ("un año y medio", 18, None),
