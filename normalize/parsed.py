@@ -41,6 +41,8 @@ def squash(text: str) -> str:
 def placeholder(raw: str) -> Parsed | None:
     """Portals' stand-ins for "no value": a note, never a value and never a flag."""
     key = squash(raw).strip(".*: ")
+    if not key and any(ch.isalnum() for ch in raw):  # Greek, Cyrillic, CJK text folds to nothing in ASCII: not empty
+        return None
     if key in PLACEHOLDERS:
         return missing(f"portal shows {raw.strip()!r}" if raw.strip() else "empty")
     return None

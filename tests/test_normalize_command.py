@@ -47,3 +47,10 @@ def test_jsonl_answers_every_line_in_order_and_reports_bad_lines_in_place():
 def test_unknown_field_is_a_usage_error():
     done = normalize("colour", "blue")
     assert done.returncode == 2 and "unknown field 'colour'" in done.stderr
+
+
+def test_text_in_a_non_latin_script_is_read_not_taken_for_empty():
+    from normalize.parsed import placeholder
+
+    assert placeholder("Το πρόγραμμα διαρκεί δύο ακαδημαϊκά έτη") is None
+    assert placeholder("  ") is not None and placeholder("-") is not None and placeholder("…") is not None
