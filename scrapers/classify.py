@@ -22,13 +22,24 @@ _WALL_MARKERS = (
 )
 
 
+_SCRIPTS = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+WALL_MAX_TEXT = 3_000  # characters of page text: a wall says little else; a programme page says a lot
+
+
+def page_text_length(text: str) -> int:
+    """Characters of text a reader could see (scripts, styles and tags removed), whitespace collapsed."""
+    return len(" ".join(_TAG.sub(" ", _SCRIPTS.sub(" ", text)).split()))
+
+
 def blocked_reason(status: int, text: str) -> str | None:
-    """Why this body is not the page asked for, or None. Looks only at the head of the page: challenge
-    pages are small and say so early; a real programme page mentioning 'log in' further down is not a wall."""
+    """Why this body is not the page asked for, or None. Challenge pages are small and say so early. Wall
+    wording alone is not enough: every Studyportals programme page carries its soft-wall text ("you can only view
+    2 programmes per day") and every navigation a "Log in"; a wall is a page with that wording and little else."""
     head = text[:20_000].lower()
     if any(marker in head for marker in _CHALLENGE_MARKERS):
         return f"challenge page (HTTP {status})"
-    if any(marker in head for marker in _WALL_MARKERS):
+    if any(marker in head for marker in _WALL_MARKERS) and page_text_length(text) < WALL_MAX_TEXT:
         return f"login wall (HTTP {status})"
     if status in (401, 403):
         return f"access denied (HTTP {status})"

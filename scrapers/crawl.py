@@ -122,7 +122,7 @@ async def crawl_source(
             return
         result.records.append(RawRecord(source=portal.name, source_key=portal.source_key(url), url=url,
                                         fetched_at=fetched.fetched_at, content_hash=content_hash(fetched.content),
-                                        fields=fields))
+                                        fields=dict(fields), layout=getattr(fields, "layout", "")))
 
     for start in start_urls:
         schedule(start, "listing")
