@@ -31,7 +31,8 @@ class Listing:
 
 
 class Portal(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def parse_listing(self, text: str, url: str) -> Listing: ...
 

@@ -14,7 +14,8 @@ Structures handled (all seen on the portals, see shared/evidence/markup.md):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -34,7 +35,7 @@ class Labelled:
     node: LexborNode  # the outermost element whose text is just the label
     value: LexborNode | None  # the value's element, when the value is one element
     text: str  # the value as a reader sees it
-    siblings: list[LexborNode] = field(default_factory=list)  # every value element up to the next label
+    siblings: list[LexborNode] = dataclass_field(default_factory=list)  # every value element up to the next label
     before: bool = False  # the value is printed before its label
 
 

@@ -112,7 +112,7 @@ def _k3(tree: LexborHTMLParser, fields: RawFields) -> None:
                 break
     for fact in LABELS.read(tree):
         if fact.field == "description":
-            add(fields, "description", " ".join(visible_text(n) for n in fact.siblings if n.tag == "p"))
+            add(fields, "description", " ".join(visible_text(n) for n in fact.siblings if n.tag in ("p", "ul", "ol")))
         elif fact.field == "location" and fact.value is not None and len(fact.value.css("li")) > 1:
             add(fields, "location", *(visible_text(li) for li in fact.value.css("li")))
         else:
