@@ -86,7 +86,8 @@ def visible(nodes: Iterable[LexborNode]) -> list[LexborNode]:
 
 def hrefs(root: LexborHTMLParser | LexborNode, selector: str, base_url: str) -> list[str]:
     """Absolute URLs of the links a selector finds (links without href skipped)."""
-    return [urljoin(base_url, href.strip()) for node in root.css(selector) if (href := node.attributes.get("href"))]
+    return [urljoin(base_url, href.strip()) for node in root.css(selector)
+            if (href := (node.attributes.get("href") or "").strip()) and not href.startswith("#")]  # "#main": same page
 
 
 def texts(nodes: Iterable[LexborNode]) -> list[str]:

@@ -50,8 +50,9 @@ def parse_listing(text: str, url: str) -> Listing:
     detail = hrefs(tree, ".program-listitem h4 a, .program_title a, .title h4 a", url)
     nexts = hrefs(tree, "link[rel=next], a[rel=next]", url)
     for link in tree.css(".pagination a[href]"):  # the "Next" button inside the link; "Previous" is not followed
-        if "next" in visible_text(link).casefold():
-            nexts.append(urljoin(url, (link.attributes.get("href") or "").strip()))
+        href = (link.attributes.get("href") or "").strip()
+        if "next" in visible_text(link).casefold() and not href.startswith("#"):  # "#main": the Vue template's
+            nexts.append(urljoin(url, href))
     return Listing([_single_slash(u) for u in detail], nexts).unique()
 
 
@@ -123,7 +124,8 @@ def _k3(tree: LexborHTMLParser, fields: RawFields) -> None:
         add(fields, "university", school)
 
 
-def parse_detail(text: str, url: str) -> RawFields:
+def read(text: str, url: str = "") -> RawFields:
+    """Every field the page (or a fragment of one) shows; no judgement on whether it is a programme page."""
     tree = parse_html(text)
     props = tree.css_first("locations")
     if props is not None and props.attributes.get(":program") is not None:
@@ -132,4 +134,9 @@ def parse_detail(text: str, url: str) -> RawFields:
     else:
         fields = RawFields(f"{name}/K3")
         _k3(tree, fields)
-    return require(fields, "a Keystone programme page")
+    return fields
+
+
+def parse_detail(text: str, url: str) -> RawFields:
+    """A programme page's fields, or NotAProgrammePage when it lacks a title or university."""
+    return require(read(text, url), "a Keystone programme page")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -26,6 +26,7 @@ from scrapers.records import RawFields
 
 name = "studyportals"
 _STUDY_LINK = re.compile(r"/studies/(\d+)/[\w%.-]+?\.html")
+_STUDY_ID = re.compile(r"/studies/(\d+)(?:/|$)")
 
 # label as printed (any case) -> raw field. Written from the evidence: quick facts, key facts of 2018-25.
 LABELS = LabelReader({
@@ -47,7 +48,7 @@ MODE_WORDS = ("campus", "online", "blended", "distance")
 
 
 def source_key(url: str) -> str:
-    match = _STUDY_LINK.search(urlsplit(url).path)
+    match = _STUDY_ID.search(urlsplit(url).path)
     if not match:
         raise ValueError(f"not a Studyportals study URL: {url}")
     return match.group(1)
@@ -70,8 +71,21 @@ def parse_listing(text: str, url: str) -> Listing:
         return Listing()
     detail = [u for m in _STUDY_LINK.finditer(html_lib.unescape(text).replace("\\/", "/"))
               if (u := urljoin(url, m.group(0))) not in related]
+    detail += [u for card in tree.css("[data-id][data-position]") if (u := _card_url(card, url))]
     nexts = hrefs(tree, "link[rel=next], a[rel=next], a.Pagination-link--next", url)
     return Listing(detail, nexts).unique()
+
+
+def _card_url(card: LexborNode, base: str) -> str:
+    """2020-21 result cards are not links: the study id is `data-id`, the address is the `redirectURL` inside
+    `data-proxy-url` (percent-encoded, once with an empty port: "www.mastersportal.com:/studies/298860/")."""
+    proxy = card.attributes.get("data-proxy-url") or ""
+    for key, value in parse_qsl(urlsplit(proxy).query):
+        if key == "redirectURL" and _STUDY_ID.search(urlsplit(value).path):
+            parts = urlsplit(value)
+            return urlunsplit((parts.scheme, parts.netloc.rstrip(":"), parts.path, "", ""))
+    study = (card.attributes.get("data-id") or "").strip()
+    return urljoin(base, f"/studies/{study}/") if study.isdigit() else ""
 
 
 # ---------------------------------------------------------------- fees
@@ -224,7 +238,8 @@ def _score_name(fact: Labelled) -> str:
     return ""
 
 
-def parse_detail(text: str, url: str) -> RawFields:
+def read(text: str, url: str = "") -> RawFields:
+    """Every field the page (or a fragment of one) shows; no judgement on whether it is a programme page."""
     tree = parse_html(text)
     found = LABELS.read(tree)
     fields = RawFields(f"{name}/{_layout(found)}")
@@ -250,5 +265,10 @@ def parse_detail(text: str, url: str) -> RawFields:
         else:
             add(fields, fact.field, *_value(fact))
     _fees(tree, fields)
-    return require(fields, "a Studyportals study page")
+    return fields
 
+
+
+def parse_detail(text: str, url: str) -> RawFields:
+    """A programme page's fields, or NotAProgrammePage when it lacks a title or university."""
+    return require(read(text, url), "a Studyportals study page")

@@ -115,7 +115,8 @@ def _layout(tree: LexborHTMLParser, found: list[Labelled]) -> str:
     return "T3" if tree.css_first("script[type='application/ld+json']") is not None else "T2"
 
 
-def parse_detail(text: str, url: str) -> RawFields:
+def read(text: str, url: str = "") -> RawFields:
+    """Every field the page (or a fragment of one) shows; no judgement on whether it is a programme page."""
     tree = parse_html(text)
     found = LABELS.read(tree)
     fields = RawFields(f"{name}/{_layout(tree, found)}")
@@ -156,4 +157,9 @@ def parse_detail(text: str, url: str) -> RawFields:
     for node in tree.css(".abt-overview-read"):
         if shown(node):
             add(fields, "description", visible_text(node))
-    return require(fields, "a TopUniversities programme page")
+    return fields
+
+
+def parse_detail(text: str, url: str) -> RawFields:
+    """A programme page's fields, or NotAProgrammePage when it lacks a title or university."""
+    return require(read(text, url), "a TopUniversities programme page")
