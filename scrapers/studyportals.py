@@ -45,6 +45,7 @@ AUDIENCES = {"international": "tuition_international", "eea": "tuition_eu_eea", 
 TESTS = ("IELTS", "TOEFL", "PTE", "Cambridge", "Duolingo", "GMAT", "GRE", "GPA")
 PACE_WORDS = ("full-time", "part-time", "full time", "part time")
 MODE_WORDS = ("campus", "online", "blended", "distance")
+TAG_WORDS = frozenset({"full-time", "part-time", "on campus", "online", "blended", "distance learning"})
 
 
 def source_key(url: str) -> str:
@@ -174,8 +175,22 @@ def _from_title(tree: LexborHTMLParser, fields: RawFields) -> None:
     add(fields, "location", parts[-1])
 
 
+def _tag_row(tree: LexborHTMLParser, degree: str) -> list[LexborNode]:
+    """The hero's tags found without class names: a row of short sibling spans one of which is the degree the
+    `<title>` names or a pace/mode tag ("M.Sc." beside "Full-time" and "On Campus")."""
+    for node in tree.css("span"):
+        text = visible_text(node)
+        if node.parent is None or not text or (text != degree and text.casefold() not in TAG_WORDS):
+            continue
+        row = [c for c in node.parent.iter() if c.tag != "-comment" and shown(c)]
+        if len(row) >= 2 and all(0 < len(visible_text(c)) <= 30 for c in row):
+            return row
+    return []
+
+
 def _tags(tree: LexborHTMLParser, fields: RawFields) -> None:
-    for tag in tree.css(".DegreeTags .Tag"):
+    tags = tree.css(".DegreeTags .Tag") or _tag_row(tree, (fields.get("degree") or [""])[0])
+    for tag in tags:
         text = visible_text(tag)
         lowered = text.casefold()
         if any(w in lowered for w in PACE_WORDS):

@@ -107,6 +107,19 @@ def _label_value(fact: Labelled) -> str:
     return text
 
 
+def _overview_text(found: list[Labelled]) -> list[LexborNode]:
+    """Without class names: the block after the overview's highlights (h3 + p pairs under one parent)."""
+    for fact in found:
+        if fact.field in ("degree", "level") and fact.node.tag == "h3" and fact.value is not None and fact.value.tag == "p":
+            pair = fact.node.parent
+            highlights = pair.parent if pair is not None else None
+            block = highlights.next if highlights is not None else None
+            while block is not None and block.tag == "-text":
+                block = block.next
+            return [block] if block is not None and block.tag != "-comment" else []
+    return []
+
+
 def _layout(tree: LexborHTMLParser, found: list[Labelled]) -> str:
     if any(f.field in ("tuition_international", "tuition_domestic") and f.node.tag == "h5" for f in found):
         return "T3"
@@ -154,7 +167,7 @@ def read(text: str, url: str = "") -> RawFields:
     for item in json_ld(tree):
         if isinstance(item.get("provider"), dict):
             add(fields, "description", str(item.get("description") or ""))
-    for node in tree.css(".abt-overview-read"):
+    for node in tree.css(".abt-overview-read") or _overview_text(found):
         if shown(node):
             add(fields, "description", visible_text(node))
     return fields
