@@ -1,0 +1,41 @@
+"""Raw field names are a protocol with the normaliser: declared once (scrapers/rawfields.py); a typo fails loudly."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.rawfields import RAW_FIELDS, UnknownRawField, check_name
+from scrapers.records import RawFields, RawRecord
+
+
+def test_declared_names_and_test_scores_pass():
+    for name in RAW_FIELDS:
+        assert check_name(name) == name
+    assert check_name("test_score:TOEFL iBT®") == "test_score:TOEFL iBT®"
+
+
+@pytest.mark.parametrize("name", ["tution", "tuition_eu", "Title", "test_score:", "test_score: ", "deadlines"])
+def test_an_undeclared_name_is_rejected(name):
+    with pytest.raises(UnknownRawField):
+        check_name(name)
+    with pytest.raises(UnknownRawField):
+        RawFields()[name] = ["x"]
+    with pytest.raises(UnknownRawField):
+        RawFields().setdefault(name, [])
+    with pytest.raises(UnknownRawField):
+        RawRecord(source="s", source_key="k", url="u", fetched_at="", content_hash="", fields={name: ["x"]})
+
+
+def test_the_normaliser_reads_every_declared_name():
+    """Every declared name is read by normalize/record.py (a name nobody reads is a silent loss)."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "normalize" / "record.py").read_text(encoding="utf-8")
+    for name in RAW_FIELDS:
+        assert f'"{name}"' in source, name
+
+
+def test_old_raw_files_without_a_layout_still_load():
+    record = RawRecord.from_dict({"source": "s", "source_key": "k", "url": "u", "fetched_at": "", "content_hash": "",
+                                  "fields": {"title": ["T"]}})
+    assert record.layout == "" and RawRecord.from_dict(record.to_dict()) == record
