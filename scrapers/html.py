@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -65,23 +65,6 @@ def visible_text(node: LexborNode | None) -> str:
     out: list[str] = []
     _collect_text(node, out)
     return clean("".join(out))
-
-
-def walk_visible(node: LexborNode) -> Iterator[LexborNode]:
-    """Every visible element and text node under `node`, in document order; hidden subtrees are not entered."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if current.tag == "-text" or current.tag in SKIPPED_TAGS:
-            continue
-        children = [c for c in current.iter(include_text=True)
-                    if c.tag == "-text" or (c.tag not in SKIPPED_TAGS and c.tag != "-comment" and not is_hidden(c))]
-        stack.extend(reversed(children))
-
-
-def visible(nodes: Iterable[LexborNode]) -> list[LexborNode]:
-    return [n for n in nodes if shown(n)]
 
 
 def hrefs(root: LexborHTMLParser | LexborNode, selector: str, base_url: str) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import field as dataclass_field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.html import clean, is_hidden, label_key, visible_text, walk_visible
+from scrapers.html import SKIPPED_TAGS, clean, is_hidden, label_key, shown, visible_text
 
 MAX_LABEL_CHARS = 60
 _CELL_PAIRS = {"dt": "dd", "th": "td"}
@@ -67,6 +67,8 @@ class LabelReader:
 
     def __init__(self, synonyms: Mapping[str, str]) -> None:
         self.synonyms = {label_key(k): v for k, v in synonyms.items()}
+        self._first = frozenset(k[:3] for k in self.synonyms)  # cheap tests before any string work
+        self._shortest = max(1, min((len(k) for k in self.synonyms), default=1))
 
     def is_label(self, text: str) -> bool:
         return label_key(text) in self.synonyms
@@ -77,14 +79,23 @@ class LabelReader:
             return []
         found: list[Labelled] = []
         done: set[int] = set()
-        for node in walk_visible(start):
+        # lexbor's own traversal (C) and a cheap length test first: a page of 300 KB has tens of thousands of
+        # text nodes and only a few dozen labels; visibility is checked only for those.
+        for node in start.traverse(include_text=True):
             if node.tag != "-text":
                 continue
-            raw = clean(node.text_content)
-            if not raw or len(raw) > MAX_LABEL_CHARS or (key := label_key(raw)) not in self.synonyms:
+            content = node.text_content
+            if not content or len(content) > 4 * MAX_LABEL_CHARS:
+                continue
+            stripped = content.strip()
+            if len(stripped) < self._shortest or stripped[:3].casefold() not in self._first:
+                continue
+            # str.split is C: the regex clean() only where invisible characters could hide in non-ASCII text
+            raw = " ".join(content.split()) if content.isascii() else clean(content)
+            if not raw or len(raw) > MAX_LABEL_CHARS or (key := raw.rstrip(":").strip().casefold()) not in self.synonyms:
                 continue
             element = node.parent
-            if element is None:
+            if element is None or element.tag in SKIPPED_TAGS or not shown(element):
                 continue
             own = visible_text(element)
             if label_key(own) != key:  # the text node is part of a longer sentence, or a label: value line

@@ -157,7 +157,9 @@ def read(text: str, url: str = "") -> RawFields:
             if fact.node.tag == "h5" and joined and "tuition fee" not in joined.casefold():
                 add(fields, fact.field, joined)  # T3: "Starts from" + "12,900 EUR"
         elif fact.field == "tuition":
-            period = " / year" if fact.label.casefold().endswith("/year") and value and value != "-" else ""
+            # the period is in the label ("Tuition Fee/year") unless the value states its own ("(Total)")
+            own_period = re.search(r"total|/|\bper\b|year|month|semester", value, re.IGNORECASE)
+            period = " / year" if fact.label.casefold().endswith("/year") and value != "-" and not own_period else ""
             add(fields, _audience(fact.node) if fact.node.tag == "label" else "tuition", value + period)
         elif fact.field == "start_dates" and fact.node.tag == "label":
             add(fields, "start_dates", value)
