@@ -45,12 +45,17 @@ def shown(node: LexborNode | None) -> bool:
 
 
 def _collect_text(node: LexborNode, out: list[str]) -> None:
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
+    """Iterative (a page may nest thousands of elements): text of visible descendants in document order."""
+    stack: list[LexborNode | str] = list(reversed(list(node.iter(include_text=True))))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str):
+            out.append(child)
+        elif child.tag == "-text":
             out.append(child.text_content or "")
-        elif child.tag not in SKIPPED_TAGS and not is_hidden(child):
-            out.append(" ")
-            _collect_text(child, out)
+        elif child.tag not in SKIPPED_TAGS and child.tag != "-comment" and not is_hidden(child):
+            stack.append(" ")
+            stack.extend(reversed(list(child.iter(include_text=True))))
             out.append(" ")
 
 

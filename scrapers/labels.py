@@ -22,6 +22,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scrapers.html import SKIPPED_TAGS, clean, is_hidden, label_key, shown, visible_text
 
 MAX_LABEL_CHARS = 60
+MAX_WRAPPERS = 8  # elements wrapped around a label text before its value's level (deeper is not a label)
 _CELL_PAIRS = {"dt": "dd", "th": "td"}
 _DECORATION = frozenset({"i", "img", "br", "hr", "svg", "button"})
 
@@ -41,11 +42,14 @@ class Labelled:
 
 def _same_text_ancestor(node: LexborNode, text: str) -> LexborNode:
     """Climb from the label's element while the parent shows nothing but the label (wrappers, icons)."""
-    while node.parent is not None and node.parent.tag not in ("body", "html", "-undef"):
+    for _ in range(MAX_WRAPPERS):
         parent = node.parent
+        if parent is None or parent.tag in ("body", "html", "-undef"):
+            break
         children = [c for c in parent.iter() if c.tag not in _DECORATION and c.tag != "-comment"]
-        # one wrapper around the label only: a parent whose other children are merely hidden holds a value too
-        if len(children) == 1 and visible_text(parent) == text:
+        # one wrapper around the label only (no text of its own): a parent whose other children are merely hidden
+        # holds a value too, so hidden children count
+        if len(children) == 1 and not clean(parent.text(deep=False)):
             node = parent
         else:
             break

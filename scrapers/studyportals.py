@@ -210,14 +210,32 @@ def _value(fact: Labelled) -> list[str]:
     if fact.field == "subject_area":
         links = [n for node in nodes for n in ([node] if node.tag == "a" else node.css("a"))]
         return [visible_text(a) for a in links if "/disciplines/" in (a.attributes.get("href") or "")] or [fact.text]
-    if fact.value is not None and fact.field in ("location", "languages") and fact.value.css_first("li") is not None:
-        return [visible_text(n) for n in fact.value.css("li") if shown(n)]
+    if fact.value is not None and fact.field in ("location", "languages"):
+        items = _items(fact.value)
+        if len(items) > 1:  # several campuses or languages, one element each
+            return items
     return [fact.text]
+
+
+def _items(node: LexborNode) -> list[str]:
+    """The texts of a value's list items, or of its element children when each holds one short value."""
+    items = [n for n in node.css("li") if shown(n)]
+    if not items:
+        items = [c for c in node.iter() if c.tag not in ("-text", "-comment", "i", "img") and shown(c)]
+        if any(g.tag in ("div", "li", "p") for c in items for g in c.iter()):  # children of children: not a list
+            return []
+    return [t for t in (visible_text(n) for n in items) if t]
 
 
 def _start_and_deadlines(fact: Labelled, fields: RawFields) -> None:
     """Key facts: "Starting <time>" and "Apply before <time>" in one list; "Apply anytime." kept as printed."""
     for node in fact.siblings:
+        for line in node.css("div"):
+            text = visible_text(line)
+            leaf = line.css_first("time") is None and not any(c.tag == "div" for c in line.iter())  # css() includes the node itself
+            in_item = line.parent is not None and line.parent.tag == "li"  # an intake's line, not "More details"
+            if leaf and in_item and text.casefold().startswith("apply") and shown(line):
+                add(fields, "deadline", text)
         for time in node.css("time[datetime]"):
             if not shown(time):
                 continue
