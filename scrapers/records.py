@@ -25,6 +25,10 @@ class RawRecord:
     def __post_init__(self) -> None:
         for name in self.fields:
             check_name(name)
+        if isinstance(self.fields, RawFields):  # a parser's result: keep a plain dict, take its layout
+            if not self.layout:
+                object.__setattr__(self, "layout", self.fields.layout)
+            object.__setattr__(self, "fields", dict(self.fields))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -39,3 +39,11 @@ def test_old_raw_files_without_a_layout_still_load():
     record = RawRecord.from_dict({"source": "s", "source_key": "k", "url": "u", "fetched_at": "", "content_hash": "",
                                   "fields": {"title": ["T"]}})
     assert record.layout == "" and RawRecord.from_dict(record.to_dict()) == record
+
+
+def test_a_record_from_a_parser_result_keeps_its_layout_and_a_plain_dict():
+    fields = RawFields("studyportals/E3")
+    fields["title"] = ["T"]
+    record = RawRecord(source="s", source_key="k", url="u", fetched_at="", content_hash="", fields=fields)
+    assert record.layout == "studyportals/E3" and type(record.fields) is dict
+    assert record.to_dict()["layout"] == "studyportals/E3" and record.to_dict()["fields"] == {"title": ["T"]}

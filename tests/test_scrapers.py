@@ -256,3 +256,17 @@ def test_replay_refuses_paths_that_escape_the_mirror():
         mirror_relpath("https://www.masterstudies.com/a/%2e%2e/%2e%2e/secret")
     for url in (f"{TU}/programs/europe?page=[1]&pagerlimit=[25]", f"{MS}/Masters-Degree/X/?page=2", f"{SP}/studies/1/a.html"):
         assert url_from_relpath(mirror_relpath(url)) == url
+
+
+def test_programme_pages_with_log_in_and_soft_wall_text_are_not_walls():
+    """Every Studyportals page carries the soft-wall sentence and every portal's navigation a "Log in"."""
+    from scrapers.classify import blocked_reason
+
+    for source, family in PORTALS.items():
+        for key in truth_keys(source):
+            url = f"{SP}/studies/{key}/x.html" if source == "studyportals" else (TU if source == "topuniversities" else MS) + key
+            path = next((MIRROR / mirror_relpath(url)).parent.glob("*.html"), None) if source == "studyportals" else \
+                MIRROR / mirror_relpath(url)
+            assert path is not None
+            text = path.read_text(encoding="utf-8")
+            assert "Log in" in text and blocked_reason(200, text) is None, url
