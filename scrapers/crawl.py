@@ -67,10 +67,20 @@ async def crawl_source(
     limit = asyncio.Semaphore(tasks)
     pending: set[asyncio.Task[None]] = set()
 
+    keys: set[str] = set()
+
     def schedule(url: str, kind: str) -> None:
         url = canonical_url(url, keep_query=kind == "listing")
         if url in seen:
             return
+        if kind == "detail":  # one programme under two addresses ("/studies/1/" and "/studies/1/x.html"): once
+            try:
+                key = portal.source_key(url)
+            except ValueError:
+                key = url
+            if key in keys:
+                return
+            keys.add(key)
         if len(seen) >= max_pages:
             result.reports.append(PageReport(source=portal.name, url=url, outcome="skipped", kind=kind,
                                              reason=f"page limit of {max_pages} reached"))

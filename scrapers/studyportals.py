@@ -74,6 +74,10 @@ def parse_listing(text: str, url: str) -> Listing:
               if (u := urljoin(url, m.group(0))) not in related]
     detail += [u for card in tree.css("[data-id][data-position]") if (u := _card_url(card, url))]
     nexts = hrefs(tree, "link[rel=next], a[rel=next], a.Pagination-link--next", url)
+    for link in tree.css("a[href*='page=']"):  # a pager link that says "Next", "›" or "»" (2025 crawler's rule)
+        href = (link.attributes.get("href") or "").strip()
+        if visible_text(link).casefold() in ("next", "›", "»", "next page") and not href.startswith("#"):
+            nexts.append(urljoin(url, href))
     return Listing(detail, nexts).unique()
 
 
