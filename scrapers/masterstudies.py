@@ -111,6 +111,13 @@ def _k3(tree: LexborHTMLParser, fields: RawFields) -> None:
             if shown(link) and visible_text(link):
                 add(fields, "university", visible_text(link))
                 break
+        else:  # the seed's order: prefix, title, school; the school is what follows the title
+            after = h1.next
+            while after is not None and (after.tag in ("-text", "-comment") and not clean(after.text_content)):
+                after = after.next
+            school = visible_text(after) if after is not None else ""
+            if 0 < len(school) <= 120 and not LABELS.is_label(school):
+                add(fields, "university", school)
     for fact in LABELS.read(tree):
         if fact.field == "description":
             add(fields, "description", " ".join(visible_text(n) for n in fact.siblings if n.tag in ("p", "ul", "ol")))
@@ -118,9 +125,10 @@ def _k3(tree: LexborHTMLParser, fields: RawFields) -> None:
             add(fields, "location", *(visible_text(li) for li in fact.value.css("li")))
         else:
             add(fields, fact.field, fact.text)
-    if "title" not in fields:  # "<prefix> <title> - <school> | Masterstudies"
+    if "title" not in fields or "university" not in fields:  # "<prefix> <title> - <school> | Masterstudies"
         title, _, school = head_title(tree).rpartition(" | ")[0].rpartition(" - ")
-        add(fields, "title", title)
+        if "title" not in fields:
+            add(fields, "title", title)
         add(fields, "university", school)
 
 
