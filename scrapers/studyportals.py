@@ -45,6 +45,10 @@ AUDIENCES = {"international": "tuition_international", "eea": "tuition_eu_eea", 
 TESTS = ("IELTS", "TOEFL", "PTE", "Cambridge", "Duolingo", "GMAT", "GRE", "GPA")
 PACE_WORDS = ("full-time", "part-time", "full time", "part time")
 MODE_WORDS = ("campus", "online", "blended", "distance")
+# What may follow the last comma of the <title>'s first part as a degree: an abbreviation ("M.Sc.", "MBA", "MSc",
+# "LL.M.") or a degree word; anything else ("Business, Law") stays part of the title.
+_DEGREE = re.compile(r"(?:[A-Z][A-Za-z]*\.)+[A-Za-z]*\.?|[A-Z]{2,}[A-Za-z]*|M[A-Z][a-z]+|[A-Z][a-z]?[A-Z][A-Za-z]*|"
+                     r"(?:Pre-)?(?:Master|Bachelor|Doctor|PhD|Postgraduate|Graduate|Certificate|Diploma|Foundation)\b.*")
 TAG_WORDS = frozenset({"full-time", "part-time", "on campus", "online", "blended", "distance learning"})
 
 
@@ -170,7 +174,7 @@ def _from_title(tree: LexborHTMLParser, fields: RawFields) -> None:
     if len(parts) < 3:
         return
     title, _, degree = parts[0].rpartition(", ")
-    if title and len(degree) <= 20:
+    if title and _DEGREE.fullmatch(degree):
         add(fields, "title", title)
         add(fields, "degree", degree)
     else:
