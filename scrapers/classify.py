@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from selectolax.lexbor import LexborHTMLParser
+
 # Markers of Cloudflare's interstitials and of the portals' soft walls (see shared/portals.md).
 _CHALLENGE_MARKERS = (
     "just a moment...",
@@ -22,14 +24,16 @@ _WALL_MARKERS = (
 )
 
 
-_SCRIPTS = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 WALL_MAX_TEXT = 800  # characters of page text: a wall says little else (fixture wall: 142; shortest fixture programme page: 1,778)
 
 
 def page_text_length(text: str) -> int:
-    """Characters of text a reader could see (scripts, styles and tags removed), whitespace collapsed."""
-    return len(" ".join(_TAG.sub(" ", _SCRIPTS.sub(" ", text)).split()))
+    """Characters of text a reader could see (scripts, styles and tags removed), whitespace collapsed. lexbor
+    parses in linear time; a regex over raw HTML for `<script>…</script>` pairs would not on unclosed tags."""
+    tree = LexborHTMLParser(text)
+    tree.strip_tags(["script", "style", "template", "noscript"])
+    body = tree.body
+    return len(" ".join((body.text(separator=" ") if body is not None else "").split()))
 
 
 def blocked_reason(status: int, text: str) -> str | None:
