@@ -47,7 +47,11 @@ def parse_listing(text: str, url: str) -> Listing:
         if "<sitemapindex" in text[:2000]:
             return Listing([], locs).unique()
         return Listing(locs).unique()
-    detail = hrefs(tree, ".program-listitem h4 a, .program_title a, .title h4 a", url)
+    # cards: `div.program-listitem > div.program_title > h4 > a` (2022), `div.title h4 a` (2020-21); without
+    # class names a card is a link inside a heading, or a heading inside a link
+    detail = hrefs(tree, ".program-listitem h4 a, .program_title a, .title h4 a", url) or [
+        urljoin(url, href) for node in tree.css("h2 a[href], h3 a[href], h4 a[href], a[href]:has(h2, h3, h4)")
+        if (href := (node.attributes.get("href") or "").strip()) and not href.startswith("#")]
     nexts = hrefs(tree, "link[rel=next], a[rel=next]", url)
     for link in tree.css(".pagination a[href]"):  # the "Next" button inside the link; "Previous" is not followed
         href = (link.attributes.get("href") or "").strip()

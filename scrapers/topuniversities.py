@@ -39,6 +39,7 @@ _TITLE = re.compile(r"^(?P<title>.+?)\s+(?:\d+\s+\w+\s+)?(?:Postgraduate|Undergr
                     r"Master'?s?)?\s*Programme\s+By\s+(?P<university>.+?)\s*\|\s*TopUniversities\s*$")
 _SCORE = re.compile(r"^\s*\d*(?:[.,]\d+)?\s*\+?\s*$")
 _PAGE = re.compile(r"\[?(\d+)\]?")
+_PROGRAMME_PATH = re.compile(r"/universities/[^/]+/(?:postgrad|undergrad|mba|phd)/[^/]+/?$")
 
 
 def source_key(url: str) -> str:
@@ -56,7 +57,9 @@ def parse_listing(text: str, url: str) -> Listing:
     """Cards `div.programWrap … div.programeTitle h2 a` (2023) / `.card-wrap .programeTitle a` (2024); the next page
     is the pager link one above the current page (`page=[N]` bracketed in 2023, `page=N` in 2024)."""
     tree = parse_html(text)
-    detail = [u for u in hrefs(tree, ".programeTitle a", url) if "/universities/" in u]
+    # cards by class, else (renamed) every link whose address has a programme page's shape
+    detail = [u for u in hrefs(tree, ".programeTitle a", url) if "/universities/" in u] or [
+        u for u in hrefs(tree, "a[href*='/universities/']", url) if _PROGRAMME_PATH.match(urlsplit(u).path)]
     current = _page_number(url) or 0
     nexts = hrefs(tree, "a[rel=next], .pager__item--next a", url)
     for link in tree.css("a[href*='page=']"):

@@ -82,3 +82,16 @@ def test_renamed_evidence_gives_the_same_record(name):
 def known(fields: dict[str, list[str]]) -> dict[str, list[str]]:
     """The saved 2021 page is a template: its `{{ ... }}` values are unknown and not compared."""
     return {k: kept for k, vs in fields.items() if (kept := [v for v in vs if "{{" not in v])}
+
+
+LISTINGS = [u for u in (url_from_relpath(str(p.relative_to(MIRROR))) for p in sorted(MIRROR.rglob("*"))
+                        if p.is_file() and ("%3F" in p.name or p.name == "index.html" and "Information-Science" in str(p)))]
+
+
+@pytest.mark.parametrize("url", LISTINGS, ids=[u.split("://", 1)[1][:60] for u in LISTINGS])
+def test_renamed_listing_gives_the_same_links(url):
+    family = next(f for f in PORTALS.values() if f.serves(url))
+    html = text_of(url)
+    original, again = family.parse_listing(html, url), family.parse_listing(rename(html), url)
+    assert original.detail_urls and again.detail_urls == original.detail_urls
+    assert again.next_urls == original.next_urls or not original.next_urls
