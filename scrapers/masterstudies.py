@@ -49,6 +49,8 @@ def parse_listing(text: str, url: str) -> Listing:
         return Listing(locs).unique()
     # cards: `div.program-listitem > div.program_title > h4 > a` (2022), `div.title h4 a` (2020-21); without
     # class names a card is a link inside a heading, or a heading inside a link
+    if tree.css_first("locations") is not None or any(visible_text(h) == "Key Information" for h in tree.css("h2")):
+        return Listing()  # a programme page: links to other programmes on it are not results
     detail = hrefs(tree, ".program-listitem h4 a, .program_title a, .title h4 a", url) or [
         urljoin(url, href) for node in tree.css("h2 a[href], h3 a[href], h4 a[href], a[href]:has(h2, h3, h4)")
         if (href := (node.attributes.get("href") or "").strip()) and not href.startswith("#")]

@@ -57,6 +57,8 @@ def parse_listing(text: str, url: str) -> Listing:
     """Cards `div.programWrap … div.programeTitle h2 a` (2023) / `.card-wrap .programeTitle a` (2024); the next page
     is the pager link one above the current page (`page=[N]` bracketed in 2023, `page=N` in 2024)."""
     tree = parse_html(text)
+    if _TITLE.match(head_title(tree)[:500]):  # a programme page: its "More programmes" links are not results
+        return Listing()
     # cards by class, else (renamed) every link whose address has a programme page's shape
     detail = [u for u in hrefs(tree, ".programeTitle a", url) if "/universities/" in u] or [
         u for u in hrefs(tree, "a[href*='/universities/']", url) if _PROGRAMME_PATH.match(urlsplit(u).path)]

@@ -270,3 +270,10 @@ def test_programme_pages_with_log_in_and_soft_wall_text_are_not_walls():
             assert path is not None
             text = path.read_text(encoding="utf-8")
             assert "Log in" in text and blocked_reason(200, text) is None, url
+
+
+@pytest.mark.parametrize("url", [f"{SP}/studies/8997/information-management.html", f"{TU}{PIONEER_TU}", f"{MS}{PIONEER_MS}",
+                                 f"{MS}/MSc-in-International-Management/France/ESCP-Business-School/"])
+def test_a_programme_page_is_not_a_listing(url):
+    family = next(f for f in PORTALS.values() if f.serves(url))
+    assert family.parse_listing(page(url), url).detail_urls == []
