@@ -32,6 +32,15 @@ def pages(source: str) -> list[str]:
     return out
 
 
+def layouts(source: str, docs: list[str]) -> str:
+    """How many of the benchmarked pages each layout era produced (e.g. "E3 3, E4 3")."""
+    counts: dict[str, int] = {}
+    for doc in docs:
+        layout = PORTALS[source].parse_detail(doc, "").layout.split("/")[-1]
+        counts[layout] = counts.get(layout, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
 def enlarge(text: str, target_bytes: int = 300_000) -> str:
     """Real pages carry long navigation, scripts and descriptions: pad the body to a real page's size."""
     filler = "<div class='nav'>" + "<a href='/x'>Link text in navigation</a>" * 50 + "</div><script>var x = 1;</script>"
@@ -64,7 +73,7 @@ def bs4_extract(doc: str) -> dict[str, str]:
 
 
 def run() -> str:
-    lines = ["| portal | pages | page size | ours pages/s | raw lexbor pages/s | bs4 pages/s | ours ÷ raw time | ours × bs4 |",
+    lines = ["| portal | pages (layouts) | page size | ours pages/s | raw lexbor pages/s | bs4 pages/s | ours ÷ raw time | ours × bs4 |",
              "|---|---|---|---|---|---|---|---|"]
     for source, portal in PORTALS.items():
         base = pages(source)
@@ -73,7 +82,7 @@ def run() -> str:
             ours = median_rate(lambda d: portal.parse_detail(d, ""), docs)
             raw = median_rate(lambda d: LexborHTMLParser(d).body, docs)
             soup = median_rate(bs4_extract, docs, repeats=3)
-            lines.append(f"| {source} | {len(docs)} | {label} ({size} KB) | {ours:,.0f} | {raw:,.0f} | {soup:,.0f} | "
+            lines.append(f"| {source} | {len(docs)} ({layouts(source, base)}) | {label} ({size} KB) | {ours:,.0f} | {raw:,.0f} | {soup:,.0f} | "
                          f"{raw / ours:.2f}× | {ours / soup:.1f}× |")
     return "\n".join(lines)
 

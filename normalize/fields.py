@@ -16,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from scrapers.registry import PORTALS
+
 Merge = Literal["priority", "union", "scores", "derived"]
 
-# Sources in the order they win a real disagreement. Studyportals keeps fees in their original currency per
-# audience and dates as machine-readable attributes; TopUniversities' titles and subject areas are cleaner than
-# Masterstudies' (which carry school suffixes). A source not listed ranks after every listed one.
-SOURCE_PRIORITY: tuple[str, ...] = ("studyportals", "topuniversities", "masterstudies")
+# Sources in the order they win a real disagreement: the registry's order (scrapers/registry.py says why).
+# A source not registered ranks after every registered one.
+SOURCE_PRIORITY: tuple[str, ...] = tuple(PORTALS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,10 +21,10 @@ from normalize.money import Money, parse_living_costs, parse_tuition
 from normalize.parsed import Parsed
 from normalize.places import parse_locations
 from normalize.scores import parse_scores, test_name
+from scrapers.rawfields import TEST_SCORE_PREFIX  # "test_score:IELTS": the label as printed follows the colon
 
 Parser = Callable[[str, str, "str | None"], Parsed]  # (text, label, country) → parsed value
 Columns = Callable[[Any], dict[str, Any]]  # parsed value → record fields
-TEST_SCORE_PREFIX = "test_score:"  # "test_score:IELTS": the label as the page prints it follows the colon
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,7 +108,8 @@ INPUTS: tuple[Input, ...] = (
     Input(name="pace", raw="pace", parse=lambda t, lb, c: parse_pace(t), columns=lambda v: {"pace": v}),
     Input(name="languages", raw="languages", parse=lambda t, lb, c: parse_languages(t),
           columns=lambda v: {"languages": list(v)}),
-    Input(name="subject_area", raw="subject_area", parse=_text, columns=lambda v: {"subject_area": v}),
+    Input(name="subject_area", raw="subject_area", parse=_text, columns=lambda v: {"subject_area": v},
+          conflicts=False),  # a page listing several disciplines names its main one first
     Input(name="deadline", raw="deadline", parse=lambda t, lb, c: parse_date(t), flags_as="application_deadline",
           columns=lambda v: {"application_deadline": v}),
     Input(name="start", raw="start_dates", parse=lambda t, lb, c: parse_start(t), flags_as="start_months", columns=lambda v: {

@@ -15,11 +15,14 @@ from typing import Any
 
 CONTACT_URL = "https://github.com/programme-scout/programme-scout"
 
-DEFAULT_START_URLS: dict[str, tuple[str, ...]] = {
-    "studyportals": ("https://www.mastersportal.com/search/master/information-science?page=1",),
-    "topuniversities": ("https://www.topuniversities.com/programs/europe?page=[0]&pagerlimit=[25]",),
-    "masterstudies": ("https://www.masterstudies.com/Masters-Degree/Information-Science/",),
-}
+
+
+def default_start_urls() -> dict[str, tuple[str, ...]]:
+    """Every registered portal (scrapers.registry) and where its crawl starts. Imported when called: the scrapers
+    import this module for their own settings."""
+    from scrapers.registry import FAMILIES
+
+    return {family.name: family.start_urls for family in FAMILIES}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,8 +58,8 @@ class Settings:
 
     fetch: FetchSettings = field(default_factory=FetchSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
-    sources: tuple[str, ...] = tuple(DEFAULT_START_URLS)
-    start_urls: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_START_URLS))
+    sources: tuple[str, ...] = field(default_factory=lambda: tuple(default_start_urls()))
+    start_urls: dict[str, tuple[str, ...]] = field(default_factory=default_start_urls)
     data_dir: Path = Path("data")
     mirror_dir: Path = Path("fixtures/mirror")
     offline: bool = False
@@ -109,7 +112,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     if raw:
         raise SettingsError(f"unknown section(s) in config: {', '.join(sorted(raw))}")
     if "start_urls" in top:
-        top["start_urls"] = {**DEFAULT_START_URLS, **{k: tuple(v) for k, v in top["start_urls"].items()}}
+        top["start_urls"] = {**default_start_urls(), **{k: tuple(v) for k, v in top["start_urls"].items()}}
     for key in ("data_dir", "mirror_dir"):
         if key in top:
             top[key] = Path(top[key])
@@ -124,7 +127,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             settings, publish=dataclasses.replace(settings.publish, accept_drift=given.pop("accept_drift"))
         )
     settings = dataclasses.replace(settings, **given)
-    unknown_sources = sorted(set(settings.sources) - set(DEFAULT_START_URLS))
+    known = default_start_urls()
+    unknown_sources = sorted(set(settings.sources) - set(known))
     if unknown_sources:
-        raise SettingsError(f"unknown source(s): {', '.join(unknown_sources)}; known: {', '.join(DEFAULT_START_URLS)}")
+        raise SettingsError(f"unknown source(s): {', '.join(unknown_sources)}; known: {', '.join(known)}")
     return settings

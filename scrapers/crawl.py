@@ -31,7 +31,8 @@ class Listing:
 
 
 class Portal(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def parse_listing(self, text: str, url: str) -> Listing: ...
 
@@ -66,10 +67,20 @@ async def crawl_source(
     limit = asyncio.Semaphore(tasks)
     pending: set[asyncio.Task[None]] = set()
 
+    keys: set[str] = set()
+
     def schedule(url: str, kind: str) -> None:
         url = canonical_url(url, keep_query=kind == "listing")
         if url in seen:
             return
+        if kind == "detail":  # one programme under two addresses ("/studies/1/" and "/studies/1/x.html"): once
+            try:
+                key = portal.source_key(url)
+            except ValueError:
+                key = url
+            if key in keys:
+                return
+            keys.add(key)
         if len(seen) >= max_pages:
             result.reports.append(PageReport(source=portal.name, url=url, outcome="skipped", kind=kind,
                                              reason=f"page limit of {max_pages} reached"))
@@ -122,7 +133,7 @@ async def crawl_source(
             return
         result.records.append(RawRecord(source=portal.name, source_key=portal.source_key(url), url=url,
                                         fetched_at=fetched.fetched_at, content_hash=content_hash(fetched.content),
-                                        fields=fields))
+                                        fields=dict(fields), layout=getattr(fields, "layout", "")))
 
     for start in start_urls:
         schedule(start, "listing")

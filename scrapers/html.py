@@ -1,17 +1,22 @@
-"""Small selectolax (lexbor) helpers shared by the portal modules: visible text, hidden nodes, label/value reading."""
+"""Small selectolax (lexbor) helpers shared by the portal modules: visible text, hidden nodes, structured values,
+and the raw-field builder."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.records import NotAProgrammePage
+from scrapers.records import NotAProgrammePage, RawFields
 
-_SPACE = re.compile(r"\s+")
-HIDDEN_CLASSES = frozenset({"Hidden", "hidden", "Unknown", "js-notAvailable", "visually-hidden", "d-none"})
+_SPACE = re.compile(r"[\s\u00a0]+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\x00]")
+# State classes a browser's stylesheet hides. They say "not shown", not "what it is", so they survive a redesign.
+HIDDEN_CLASSES = frozenset({"Hidden", "hidden", "visually-hidden", "d-none", "is-hidden"})
+SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "head"})
 
 
 def parse_html(text: str) -> LexborHTMLParser:
@@ -19,31 +24,48 @@ def parse_html(text: str) -> LexborHTMLParser:
 
 
 def clean(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text or "")).strip()
 
 
 def is_hidden(node: LexborNode) -> bool:
-    classes = set((node.attributes.get("class") or "").split())
-    return bool(classes & HIDDEN_CLASSES) or "hidden" in node.attributes or node.attributes.get("aria-hidden") == "true"
+    attrs = node.attributes
+    classes = set((attrs.get("class") or "").split())
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    return (bool(classes & HIDDEN_CLASSES) or "hidden" in attrs or attrs.get("aria-hidden") == "true"
+            or "display:none" in style)
 
 
-SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript"})
+def shown(node: LexborNode | None) -> bool:
+    """The node and none of its ancestors hidden."""
+    while node is not None and node.tag not in ("html", "-undef"):
+        if is_hidden(node):
+            return False
+        node = node.parent
+    return True
 
 
 def _collect_text(node: LexborNode, out: list[str]) -> None:
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
+    """Iterative (a page may nest thousands of elements): text of visible descendants in document order."""
+    stack: list[LexborNode | str] = list(reversed(list(node.iter(include_text=True))))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str):
+            out.append(child)
+        elif child.tag == "-text":
             out.append(child.text_content or "")
-        elif child.tag not in SKIPPED_TAGS and not is_hidden(child):
-            out.append(" ")
-            _collect_text(child, out)
+        elif child.tag not in SKIPPED_TAGS and child.tag != "-comment" and not is_hidden(child):
+            stack.append(" ")
+            stack.extend(reversed(list(child.iter(include_text=True))))
             out.append(" ")
 
 
 def visible_text(node: LexborNode | None) -> str:
-    """Text of a node without its hidden descendants (placeholders such as Studyportals' "Unknown"), scripts and
-    styles. One walk of the subtree: no copy of the HTML is parsed again."""
-    if node is None or is_hidden(node):
+    """Text of a node without its hidden descendants, scripts and styles (one walk of the subtree)."""
+    if node is None:
+        return ""
+    if node.tag == "-text":
+        return clean(node.text_content)
+    if is_hidden(node):
         return ""
     out: list[str] = []
     _collect_text(node, out)
@@ -52,7 +74,8 @@ def visible_text(node: LexborNode | None) -> str:
 
 def hrefs(root: LexborHTMLParser | LexborNode, selector: str, base_url: str) -> list[str]:
     """Absolute URLs of the links a selector finds (links without href skipped)."""
-    return [urljoin(base_url, href) for node in root.css(selector) if (href := node.attributes.get("href"))]
+    return [urljoin(base_url, href.strip()) for node in root.css(selector)
+            if (href := (node.attributes.get("href") or "").strip()) and not href.startswith("#")]  # "#main": same page
 
 
 def texts(nodes: Iterable[LexborNode]) -> list[str]:
@@ -62,33 +85,78 @@ def texts(nodes: Iterable[LexborNode]) -> list[str]:
 def first_text(root: LexborHTMLParser | LexborNode, selector: str) -> str:
     for node in root.css(selector):
         text = visible_text(node)
-        if text:
+        if text and shown(node):
             return text
     return ""
 
 
-def require_title(root: LexborHTMLParser, selector: str, where: str) -> str:
-    """The programme title, or NotAProgrammePage: a page without one is a challenge, a wall or a changed layout."""
-    title = first_text(root, selector)
-    if not title:
-        raise NotAProgrammePage(f"no programme title in {where} (challenge, wall or changed layout?)")
-    return title
-
-
 def label_key(label: str) -> str:
     """Labels compared case- and space-insensitively, without trailing colons: "Apply date:" == "apply date"."""
-    return clean(label).rstrip(":").casefold()
+    return clean(label).rstrip(":").strip().casefold()
 
 
-# What portals print where they have no value: never a value, so never a field string.
-PLACEHOLDERS = frozenset({"request info", "unknown", "view fees", "n/a", "-", "tbc", "tba"})
+# ---------------------------------------------------------------- structured values
+def durations(node: LexborNode) -> list[str]:
+    """`data-duration` + `data-period` as the page states them ("18" + "months" -> "18 months"); the period word is
+    the page's own (plural or not), never re-inflected."""
+    out = []
+    for span in node.css("[data-duration][data-period]"):
+        if "data-currency" in span.attributes or not shown(span):
+            continue
+        amount, period = (span.attributes.get("data-duration") or "").strip(), (span.attributes.get("data-period") or "").strip()
+        if amount and period:
+            out.append(f"{amount} {period}")
+    return out
 
 
+def datetimes(node: LexborNode) -> list[str]:
+    return [(t.attributes.get("datetime") or "").strip() for t in node.css("time[datetime]")
+            if (t.attributes.get("datetime") or "").strip() and shown(t)]
+
+
+def json_ld(tree: LexborHTMLParser) -> list[dict[str, object]]:
+    """Every JSON-LD object on the page (lists and @graph flattened); a broken block is skipped, not fatal."""
+    out: list[dict[str, object]] = []
+    for script in tree.css("script[type='application/ld+json']"):
+        try:
+            data = json.loads(script.text() or "")
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        for item in stack:
+            if isinstance(item, dict):
+                out.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    out.extend(g for g in graph if isinstance(g, dict))
+    return out
+
+
+def head_title(tree: LexborHTMLParser) -> str:
+    node = tree.css_first("title")
+    return clean(node.text()) if node is not None else ""
+
+
+def canonical(tree: LexborHTMLParser) -> str:
+    node = tree.css_first("link[rel=canonical]")
+    return (node.attributes.get("href") or "").strip() if node is not None else ""
+
+
+# ---------------------------------------------------------------- the builder
 def add(fields: dict[str, list[str]], name: str, *values: str) -> None:
-    """Append values to a field, skipping empties, placeholders and exact repeats (repeats that agree collapse)."""
+    """Append values as printed (placeholders such as "Request info" or "-" included: the normaliser names them);
+    empties and exact repeats skipped. `fields` checks the name when it is a RawFields."""
     for value in values:
         value = clean(value)
-        if value and value.casefold() not in PLACEHOLDERS and value not in fields.setdefault(name, []):
+        if value and value not in fields.setdefault(name, []):
             fields[name].append(value)
     if name in fields and not fields[name]:
         del fields[name]
+
+
+def require(fields: RawFields, where: str) -> RawFields:
+    """A page without a title or university is a challenge, a wall or a layout we do not know."""
+    missing = [name for name in ("title", "university") if not fields.get(name)]
+    if missing:
+        raise NotAProgrammePage(f"no {' or '.join(missing)} in {where} (challenge, wall or changed layout?)")
+    return fields

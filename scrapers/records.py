@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from scrapers.rawfields import check_name
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RawRecord:
@@ -18,6 +20,15 @@ class RawRecord:
     fetched_at: str
     content_hash: str
     fields: dict[str, list[str]]
+    layout: str = ""  # which page layout (era) produced the fields, e.g. "studyportals/E3"; "" in old raw files
+
+    def __post_init__(self) -> None:
+        for name in self.fields:
+            check_name(name)
+        if isinstance(self.fields, RawFields):  # a parser's result: keep a plain dict, take its layout
+            if not self.layout:
+                object.__setattr__(self, "layout", self.fields.layout)
+            object.__setattr__(self, "fields", dict(self.fields))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +59,25 @@ class CrawlResult:
     reports: list[PageReport] = field(default_factory=list)
     listing_pages: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class RawFields(dict[str, list[str]]):
+    """What a detail parser returns: field name -> strings in page order, plus the layout that produced them.
+    A dict, so callers that only want the fields need not know about layouts; every name is checked on entry."""
+
+    layout: str
+
+    def __init__(self, layout: str = "") -> None:
+        super().__init__()
+        self.layout = layout
+
+    def __setitem__(self, name: str, values: list[str]) -> None:
+        super().__setitem__(check_name(name), values)
+
+    def setdefault(self, name: str, default: list[str] | None = None) -> list[str]:  # type: ignore[override]
+        if name not in self:
+            self[name] = [] if default is None else default
+        return self[name]
 
 
 class NotAProgrammePage(Exception):

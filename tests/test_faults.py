@@ -162,7 +162,7 @@ def test_sigkill_leaves_latest_and_history_intact(tmp_path, pause_at):
         last = db.execute("SELECT run_id FROM runs WHERE status = 'published' ORDER BY run_id DESC").fetchone()[0]
     assert os.readlink(data / "latest").endswith(last)
     report = json.loads((data / "latest" / "report.json").read_text())
-    assert report["exit_code"] == 0 and report["programmes"] == 18
+    assert report["exit_code"] == 0 and report["programmes"] == 20
 
 
 def test_a_run_committed_but_not_swapped_is_rolled_forward(tmp_path):

@@ -52,7 +52,7 @@ def test_run_publishes_valid_outputs(tmp_path):
     assert all(json.loads(line)["message"] for line in done.stderr.splitlines() if line.strip())
 
     frame = pd.read_csv(latest / "programmes.csv")
-    assert frame["programme_id"].is_unique and len(frame) == 18
+    assert frame["programme_id"].is_unique and len(frame) == 20
     from output.columns import COLUMNS, PANDAS_DTYPES
 
     assert list(frame.columns) == [c.name for c in COLUMNS]
@@ -87,7 +87,7 @@ def test_change_report_edit_removal_and_unchanged_rerun(tmp_path, mirror):
     assert (unchanged["added"], unchanged["removed"], unchanged["changed"]) == ([], [], [])
 
     before = read_csv(data / "latest" / "programmes.csv")
-    edit(mirror, SP_DATA_SCIENCE, "<span class='Amount'>1100 - 1700</span>", "<span class='Amount'>1150 - 1700</span>")
+    edit(mirror, SP_DATA_SCIENCE, "<span class='Amount'>1100</span>", "<span class='Amount'>1150</span>")
     (mirror / mirror_relpath(MS_HEALTH)).unlink()
     done = run(data, mirror, "--accept-drift")
     assert done.returncode == 0, done.stderr
@@ -120,7 +120,8 @@ def test_layout_change_is_drift_and_nothing_is_published(tmp_path, mirror):
     published = (data / "latest").resolve()
     for path in (mirror / "www.masterstudies.com").rglob("index.html"):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("KeyInfo__label", "Facts__name").replace("KeyInfo__item", "Facts__row"), encoding="utf-8")
+        # the duration renamed in both eras: the K3 label and the K2 Vue prop
+        path.write_text(text.replace(">Duration<", ">Length<").replace(":duration=", ":length="), encoding="utf-8")
     done = run(data, mirror)
     assert done.returncode == 3, done.stderr
     assert (data / "latest").resolve() == published  # nothing published

@@ -15,7 +15,7 @@ from scrapers.crawl import canonical_url, crawl_source
 from scrapers.fetch import Fetcher
 from scrapers.registry import PORTALS
 from scrapers.replay import MirrorTransport, mirror_relpath
-from programme_scout.settings import DEFAULT_START_URLS, FetchSettings
+from programme_scout.settings import FetchSettings, default_start_urls
 
 OFFLINE = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=8)
 SP, TU, MS = "https://www.mastersportal.com", "https://www.topuniversities.com", "https://www.masterstudies.com"
@@ -36,7 +36,7 @@ def truth_keys(source: str) -> set[str]:
 def crawl(source: str, mirror: Path = MIRROR):
     async def go():
         async with Fetcher(OFFLINE, transport=MirrorTransport(mirror)) as fetcher:
-            return await crawl_source(PORTALS[source], fetcher, DEFAULT_START_URLS[source])
+            return await crawl_source(PORTALS[source], fetcher, default_start_urls()[source])
 
     return asyncio.run(go())
 
@@ -51,19 +51,51 @@ def test_studyportals_listing_finds_links_in_embedded_json_and_next_page():
     assert all("ref=search_card" not in canonical_url(u) for u in listing.detail_urls)
 
 
-def test_topuniversities_listing_cards_and_pager():
+@pytest.mark.parametrize("page_no", [2, 3])
+def test_studyportals_listing_cards_of_2022_and_2021(page_no):
+    url = f"{SP}/search/master/information-science?page={page_no}"
+    listing = studyportals.parse_listing(page(url), url)
+    assert len(listing.detail_urls) >= 4
+
+
+def test_studyportals_detail_page_is_not_a_listing():
+    """Related-programme links on a detail page are other studies, not search results."""
+    url = f"{SP}/studies/8997/information-management.html"
+    assert studyportals.parse_listing(page(url), url).detail_urls == []
+
+
+def test_topuniversities_listing_cards_and_numbered_pager():
     url = f"{TU}/programs/europe?page=[0]&pagerlimit=[25]"
     listing = topuniversities.parse_listing(page(url), url)
     assert len(listing.detail_urls) == 5
     assert listing.next_urls == [f"{TU}/programs/europe?page=[1]&pagerlimit=[25]"]
     assert canonical_url(listing.detail_urls[0]) == f"{TU}{PIONEER_TU}"
+    last = f"{TU}/programs/europe?page=[1]&pagerlimit=[25]"
+    assert topuniversities.parse_listing(page(last), last).next_urls == []
 
 
-def test_masterstudies_sitemap_lists_every_programme():
-    url = f"{MS}/sitemap.xml"
+def test_topuniversities_listing_of_2024():
+    url = f"{TU}/programs/?page=0"
+    listing = topuniversities.parse_listing(page(url), url)
+    assert len(listing.detail_urls) == 5 and listing.next_urls == [f"{TU}/programs/?page=1"]
+
+
+def test_masterstudies_sitemap_index_then_urlset_lists_every_programme():
+    index = f"{MS}/sitemap.xml"
+    listing = masterstudies.parse_listing(page(index), index)
+    assert listing.detail_urls == [] and listing.next_urls == [f"{MS}/sitemap-programmes.xml"]
+    url = listing.next_urls[0]
     listing = masterstudies.parse_listing(page(url), url)
     assert {masterstudies.source_key(u) for u in listing.detail_urls} == truth_keys("masterstudies") | {
         "/MSc-in-Removed-Programme/Belgium/KU-Leuven/"}
+
+
+def test_masterstudies_listing_link_rel_next_and_pagination_button():
+    first = f"{MS}/Masters-Degree/Information-Science/"
+    listing = masterstudies.parse_listing(page(first), first)
+    assert len(listing.detail_urls) == 5 and listing.next_urls == [f"{first}?page=2"]
+    second = f"{first}?page=2"
+    assert masterstudies.parse_listing(page(second), second).next_urls == []  # "Previous" is not followed
 
 
 def test_canonical_url_drops_tracking_but_keeps_pagination():
@@ -73,34 +105,62 @@ def test_canonical_url_drops_tracking_but_keeps_pagination():
 
 # --------------------------------------------------------------------- seeds
 def test_studyportals_seed_page_facts():
-    fields = studyportals.parse_detail(page(f"{SP}/studies/8997/information-management.html"), "")
+    fields = PORTALS["studyportals"].parse_detail(page(f"{SP}/studies/8997/information-management.html"), "")
+    assert fields.layout == "studyportals/E5"
     assert fields["title"] == ["Information Management"]
     assert fields["university"] == ["KU Leuven"]
-    assert "deadline" not in fields  # the seed's unknown deadline: the hidden "Unknown" is not a value
-    assert fields["duration"] == ["12 months"]  # what a reader saw under "Application Deadline"
-    assert {v.replace(" ", "") for v in fields["tuition_international"]} == {"1750EUR/year"}
-    assert fields["tuition_eu_eea"] == ["938 EUR /year"]
+    assert "deadline" not in fields  # the seed's unknown deadline: only a hidden "Unknown" placeholder
+    assert fields["duration"][0] == "12 months"
+    assert fields["tuition_international"] == ["1750 EUR / year"]
+    assert fields["tuition_eu_eea"] == ["938 EUR / year"]  # behind the audience switch, still read
     assert fields["living_costs"] == ["810 - 1280 EUR/month"]
-    assert "test_score:IELTS" not in fields  # "Minimum required score:" with no score on the seed
+    assert not any(k.startswith("test_score") for k in fields)  # "Minimum required score:" with no score
+    assert fields["description"][0].startswith("The Master of Information Management (Leuven) programme explores")
 
 
-def test_studyportals_prefers_original_currency_and_time_attributes():
+def test_studyportals_original_amount_never_the_converted_one():
     fields = studyportals.parse_detail(page(f"{SP}/studies/12841/data-science.html"), "")
-    assert all("EUR" in v for v in fields["tuition_international"])  # visible text is converted USD
-    assert not any("USD" in v for k, v in fields.items() if k.startswith("tuition"))
-    assert fields["deadline"] == ["2026-04-01"]
-    assert fields["start_dates"] == ["2026-09-01"]
+    assert fields["tuition_international"][0] == "18000 EUR / year"  # visible: 19,370 USD
+    assert not any("USD" in v for k, vs in fields.items() if k.startswith("tuition") for v in vs)
+    assert fields["deadline"] == ["2026-04-01"] and fields["start_dates"] == ["2026-09-01"]
+    assert fields["duration"][0] == "12 months"  # data-duration + data-period, not "12 monthss"
+
+
+def test_studyportals_national_fee_is_domestic_not_eu_eea():
+    fields = studyportals.parse_detail(page(f"{SP}/studies/81050/computer-science-asu.html"), "")
+    assert fields.layout == "studyportals/E3"
+    assert fields["tuition_domestic"][0] == "12000 USD /year" and "tuition_eu_eea" not in fields
+
+
+def test_studyportals_several_intakes_and_paces():
+    fields = studyportals.parse_detail(page(f"{SP}/studies/5521/computer-science.html"), "")
+    assert fields["start_dates"] == ["2027-02-15", "2026-09-15"]
+    fields = studyportals.parse_detail(page(f"{SP}/studies/31007/digital-humanities.html"), "")
+    assert fields["pace"] == ["Full-time", "Part-time"]
+    assert "24 months Part-time" in fields["duration"]
 
 
 def test_topuniversities_seed_page_facts():
     fields = topuniversities.parse_detail(page(f"{TU}{PIONEER_TU}"), "")
     assert fields["title"] == ["Erasmus Mundus Master of Science in Public Sector Innovation and eGovernance"]
+    assert fields["university"] == ["KU Leuven"] and fields["location"] == ["Leuven, Belgium"]
     assert fields["duration"] == ["24 months", "2 Years"]
     assert fields["deadline"] == ["01 Jul, 2026", "01 Jul 2026"]
     assert fields["degree"] == ["MSc"] and fields["mode"] == ["On Campus"]  # the repeated overview collapses
     assert fields["test_score:IELTS"] == ["7+"] and fields["test_score:TOEFL"] == ["100+"]
     assert fields["start_dates"] == ["Sep"]
     assert not any("cookie" in " ".join(v).lower() for v in fields.values())
+    assert not any("UCAS" in " ".join(v) or "Programme code" in " ".join(v) for v in fields.values())
+
+
+def test_topuniversities_fee_audiences_t2_and_t3():
+    t2 = topuniversities.parse_detail(page(f"{TU}/universities/ku-leuven/postgrad/information-management-brussels"), "")
+    assert t2.layout == "topuniversities/T2"
+    assert t2["tuition_domestic"] == ["EUR 938 / year"] and t2["tuition_international"] == ["EUR 1,750 / year"]
+    assert "tuition_eu_eea" not in t2  # a domestic fee is the normaliser's to map, never ours
+    t3 = topuniversities.parse_detail(page(f"{TU}/universities/university-amsterdam/postgrad/msc-data-science"), "")
+    assert t3.layout == "topuniversities/T3"
+    assert t3["tuition_domestic"] == ["Starts from EUR 2,530"] and t3["tuition_international"] == ["Starts from EUR 18,000"]
 
 
 def test_topuniversities_score_without_label_is_kept_apart():
@@ -109,22 +169,40 @@ def test_topuniversities_score_without_label_is_kept_apart():
     assert "test_score:IELTS" not in fields and fields["test_score_unlabelled"] == ["7+"]
 
 
-def test_masterstudies_seed_page_facts_and_request_info():
+def test_masterstudies_seed_page_facts_and_placeholders_as_printed():
     fields = masterstudies.parse_detail(page(f"{MS}{PIONEER_MS}"), "")
+    assert fields.layout == "masterstudies/K3"
     assert fields["title"][0].startswith("MSc in Erasmus Mundus Joint Master")
+    assert fields["university"] == ["KU Leuven"]
     assert fields["duration"] == ["2 years"] and fields["pace"] == ["Full time"]
-    assert fields["location"] == ["Leuven, Belgium"]
+    assert fields["location"] == ["Leuven, Belgium"] and fields["mode"] == ["On-Campus"]
     for name in ("tuition", "deadline", "start_dates"):
-        assert name not in fields  # "Request info" is not a value
-    assert not any("request info" in v.lower() for values in fields.values() for v in values)
+        assert fields[name] == ["Request info"]  # raw as printed: the normaliser names placeholders
+    assert "Scholarships available" not in " ".join(v for vs in fields.values() for v in vs)
+    description = fields["description"][0]
+    assert ("the University of Münster (second semester): In Münster, the student gains deeper insights"
+            in description)  # the seed's own sentence, not a rewording
+    assert "An international initial Master’s programme of 120 ECTS, jointly organized by three universities:" in description
+
+
+def test_masterstudies_k2_props():
+    fields = PORTALS["masterstudies"].parse_detail(
+        page(f"{MS}/MSc-in-International-Management/France/ESCP-Business-School/"),
+        f"{MS}/MSc-in-International-Management/France/ESCP-Business-School/")
+    assert fields.layout == "masterstudies/K2"
+    assert fields["title"] == ["MSc in International Management"] and fields["university"] == ["ESCP Business School"]
+    assert fields["tuition"] == ["23900 EUR per year."]  # price_orig, never a converted price
+    assert fields["location"] == ["Paris, France", "Berlin, Germany"]
+    assert fields["start_dates"] == ["2026-09-01"] and fields["deadline"] == ["2026-05-15"]
+    assert fields["level"] == ["Master"]  # from the site: the page does not say it
 
 
 def test_labels_not_positions_decide_fields():
     """Reordering the Key Information block changes nothing."""
-    html = page(f"{MS}/MSc-in-Environmental-Sciences/Netherlands/Wageningen-University/")
-    start, end = html.index("<dl>") + 4, html.index("</dl>")
-    items = html[start:end].split("</div>")[:-1]
-    reordered = html[:start] + "</div>".join(reversed(items)) + "</div>" + html[end:]
+    html = page(f"{MS}{PIONEER_MS}")
+    start, end = html.index("<ul><li><span>Campus location"), html.index("</ul>", html.index("<ul><li><span>Campus location"))
+    items = html[start + 4:end].split("</li>")[:-1]
+    reordered = html[:start + 4] + "</li>".join(reversed(items)) + "</li>" + html[end:]
     assert masterstudies.parse_detail(reordered, "") == masterstudies.parse_detail(html, "")
 
 
@@ -178,3 +256,24 @@ def test_replay_refuses_paths_that_escape_the_mirror():
         mirror_relpath("https://www.masterstudies.com/a/%2e%2e/%2e%2e/secret")
     for url in (f"{TU}/programs/europe?page=[1]&pagerlimit=[25]", f"{MS}/Masters-Degree/X/?page=2", f"{SP}/studies/1/a.html"):
         assert url_from_relpath(mirror_relpath(url)) == url
+
+
+def test_programme_pages_with_log_in_and_soft_wall_text_are_not_walls():
+    """Every Studyportals page carries the soft-wall sentence and every portal's navigation a "Log in"."""
+    from scrapers.classify import blocked_reason
+
+    for source, family in PORTALS.items():
+        for key in truth_keys(source):
+            url = f"{SP}/studies/{key}/x.html" if source == "studyportals" else (TU if source == "topuniversities" else MS) + key
+            path = next((MIRROR / mirror_relpath(url)).parent.glob("*.html"), None) if source == "studyportals" else \
+                MIRROR / mirror_relpath(url)
+            assert path is not None
+            text = path.read_text(encoding="utf-8")
+            assert "Log in" in text and blocked_reason(200, text) is None, url
+
+
+@pytest.mark.parametrize("url", [f"{SP}/studies/8997/information-management.html", f"{TU}{PIONEER_TU}", f"{MS}{PIONEER_MS}",
+                                 f"{MS}/MSc-in-International-Management/France/ESCP-Business-School/"])
+def test_a_programme_page_is_not_a_listing(url):
+    family = next(f for f in PORTALS.values() if f.serves(url))
+    assert family.parse_listing(page(url), url).detail_urls == []
