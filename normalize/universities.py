@@ -45,7 +45,7 @@ def _tail_campus(tail: str) -> str | None:
     words = re.sub(r"\bcampus\b", " ", tail, flags=re.IGNORECASE).strip()
     if re.fullmatch(r"(?i)main|city|home|", words):
         return ""
-    if squash(words) == ONLINE or _is_place(words):
+    if squash(words) == ONLINE or is_place(words):
         return words
     return None
 
@@ -63,7 +63,9 @@ def _places() -> frozenset[str]:
     return frozenset(names)
 
 
-def _is_place(text: str) -> bool:
+@memo
+def is_place(text: str) -> bool:
+    """A city (geonames, over 15,000 people) or a country."""
     return squash(text) in _places()
 
 
@@ -87,7 +89,7 @@ def university_campus(name: str) -> tuple[str, str | None]:
     text = re.sub(r"\s+(?:main\s+)?campus$", "", text)
     for pattern in (_UNIVERSITY_PLACE, _IN_PLACE):
         match = pattern.match(text)
-        if match and _is_place(match.group(2)):
+        if match and is_place(match.group(2)):
             return match.group(1), match.group(2)
     return text, None
 
