@@ -232,7 +232,8 @@ class LinkSettings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"bad LinkSettings: unknown settings {unknown}")
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**values)
 
 
 @dataclass(frozen=True)
