@@ -36,10 +36,13 @@ _DECORATION = re.compile(
     r"(?:master'?s?|masters) (?:degree )?(?:in|of)|master'?s?|online|full[- ]time|part[- ]time|programme|program|"
     r"degree)\b")
 _PLACEMENT = re.compile(r"\bwith (?:an? )?(?:(?:professional|industrial|work|industry) )?(?:placement|internship)"
-                        r"(?: year)?\b|\b(?:placement|internship|sandwich) year\b|\bwith (?:a )?year in industry\b")
+                        r"(?: year)?\b|\b(?:placement|internship|sandwich) year\b|\bwith (?:an? )?(?:year|semester) "
+                        r"(?:in|of) industry\b|\bwith (?:an? )?(?:industrial|work|professional) (?:experience|year)\b")
+_ONLINE = re.compile(r"\b(?:online|distance learning|by distance|e-learning)\b")
 _NUMBER = {"one": "1", "two": "2", "three": "3", "four": "4", "1": "1", "2": "2", "3": "3", "4": "4",
            "1.5": "1.5", "one and a half": "1.5"}
-_LENGTH = re.compile(r"\b(one and a half|one|two|three|four|1\.5|[1-4])[- ]years?\b")
+_LENGTH = re.compile(r"\b(one and a half|one|two|three|four|1\.5|[1-4])[- ]years?\b|\b(12|18|24|36)[- ]months?\b")
+_MONTHS = {"12": "1", "18": "1.5", "24": "2", "36": "3"}
 _PARENS = re.compile(r"\(([^()]*)\)")
 _CAMPUS_TAIL = re.compile(r"\s[-–]\s[^-–]*\bcampus\s*$", re.IGNORECASE)
 _STOP = frozenset({"and", "of", "in", "the", "for", "with", "a", "an", "its"})
@@ -74,10 +77,10 @@ def title_parts(title: str) -> TitleParts:
         edition.add("placement")
         text = _PLACEMENT.sub(" ", text)
     if match := _LENGTH.search(text):
-        edition.add(f"years:{_NUMBER[match.group(1)]}")
+        edition.add(f"years:{_NUMBER[match.group(1)] if match.group(1) else _MONTHS[match.group(2)]}")
         text = _LENGTH.sub(" ", text)
-    online = bool(re.search(r"\bonline\b", text))
-    text = _DECORATION.sub(" ", text)
+    online = bool(_ONLINE.search(text))
+    text = _DECORATION.sub(" ", _ONLINE.sub(" ", text))
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     text = re.sub(r"^(?:in|of)\s", " ", re.sub(r"\s+", " ", text).strip())  # 'MSc in X' → 'X'
     return TitleParts(text.strip(), frozenset(edition), online)
@@ -124,7 +127,10 @@ class Features:
 
 
 def features(record: SourceRecord) -> Features:
-    parts = title_parts(record.title or "")
+    title = record.title or ""
+    if record.city and "(" in title:  # '(Ghent)': the listing's own city, whatever the gazetteer calls it
+        title = re.sub(rf"\(\s*{re.escape(record.city)}\s*\)", " ", title, flags=re.IGNORECASE)
+    parts = title_parts(title)
     words = tuple(w for w in parts.text.split() if w not in _STOP)
     university, campus = "", None
     if record.university:

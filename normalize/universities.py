@@ -112,7 +112,8 @@ def aliases() -> dict[str, str]:
         for row in csv.DictReader(handle):
             if not row.get("source", "").strip():
                 raise ValueError(f"{ALIASES_CSV.name}: alias {row['alias']!r} has no source")
-            table[_fold(row["alias"])] = _fold(row["canonical"])
+            canonical = _fold(row["canonical"])
+            table[_fold(row["alias"])] = table[canonical] = canonical  # a canonical name is never split
     return table
 
 
