@@ -232,7 +232,7 @@ class LinkSettings:
     vetoes: tuple[str, ...] = tuple(VETOES)
     same_source: str = "identical_title"  # a portal's duplicate listings of one course link; nothing else does
     blocking_rules: tuple[str, ...] = tuple(BLOCKING_RULES)
-    same_place_km: float = 25.0  # two towns this close (one country) are one place to the campus comparison
+    same_place_km: float = 10.0  # two towns this close (one country) are one place: suburbs of one city
     max_block_size: int = 1000  # a larger block is skipped (and counted): no quadratic blocks
     review_per_record: int = 5  # each record's best uncertain pairs kept for review; the rest counted
 
