@@ -193,9 +193,18 @@ def _campus_differs(a: Features, b: Features, settings: LinkSettings) -> bool:
     return False
 
 
+def _degree_differs(a: str | None, b: str | None) -> bool:
+    """Two awards of the taxonomy that differ; or an exit award (PgCert, PgDip) against a listing that names no
+    award: portals list the degree itself, and an exit award is never the course."""
+    if a in BY_NAME and b in BY_NAME:
+        return a != b
+    known = a if a in BY_NAME else b if b in BY_NAME else None
+    return bool(known and BY_NAME[known].kind == "exit" and not (a and b))
+
+
 # Comparisons that keep two records apart whatever their titles say (True: they differ in a printed value).
 VETOES: dict[str, Callable[[Features, Features, LinkSettings], bool]] = {
-    "degree": lambda a, b, _: bool(a.degree in BY_NAME and b.degree in BY_NAME and a.degree != b.degree),
+    "degree": lambda a, b, _: _degree_differs(a.degree, b.degree),
     # a level differs, unless both name one award (TopUniversities files an MEng under bachelor)
     "level": lambda a, b, _: bool(a.level and b.level and a.level != b.level
                                   and not (a.degree in BY_NAME and a.degree == b.degree)),

@@ -64,6 +64,7 @@ def test_no_chain_joins_two_awards():
     (dict(title="Management (2 years) MSc"), dict(title="Management MSc")),
     (dict(title="Computer Science - MSc (Research)"), dict(title="Computer Science - MSc")),
     (dict(title="Midwifery - Postgraduate Certificate"), dict(title="Midwifery MSc")),
+    (dict(title="Midwifery - Postgraduate Certificate"), dict(title="Midwifery")),  # an exit award is not the course
     (dict(title="MEng Computing", level="bachelor"), dict(title="MSc Computing", level="master")),
     (dict(title="FinTech MSc", university="Coventry University London", city="London"),
      dict(title="FinTech MSc", university="Coventry University", city="Coventry")),
