@@ -231,11 +231,11 @@ BLOCKING_RULES: dict[str, Callable[[Features], str | None]] = {
 class LinkSettings:
     """Everything that decides a link, as data: `to_dict()` / `from_dict()` round-trip through JSON."""
 
-    match_threshold: float = 0.88  # at or above: same programme
+    match_threshold: float = 0.95  # at or above: same programme (one extra title word passes only from 10 words on)
     review_threshold: float = 0.70  # between review and match: written to review.csv, not merged
     token_match: int = 85  # two title words are one word when rapidfuzz's ratio reaches this (typos, plurals)
     # comparison weights: added when both sides have a value and agree, subtracted when they disagree
-    agree_bonus: float = 0.03
+    agree_bonus: float = 0.0  # none: agreeing durations must not carry a title with a word more over the threshold
     duration_penalty: float = 0.0  # a different duration alone is no contradiction (portals print the longest)
     ects_penalty: float = 0.10
     vetoes: tuple[str, ...] = tuple(VETOES)

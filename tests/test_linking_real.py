@@ -72,6 +72,8 @@ def test_no_chain_joins_two_awards():
      dict(title="Data Science", university="University of Essex", study_mode="on_campus")),
     (dict(title="Data Science MSc", city="Glasgow"), dict(title="Data Science MSc", city="Edinburgh")),
     (dict(title="Data Science MSc", country="GB"), dict(title="Data Science MSc", country="IE")),
+    (dict(title="Data Science and Artificial Intelligence for Business MSc", duration_months=12),  # a word more
+     dict(title="Data Science and Artificial Intelligence MSc", duration_months=12)),
 ])
 def test_printed_editions_stay_apart(left, right):
     a, b = rec("findamasters", "1", **left), rec("topuniversities", "2", **right)
