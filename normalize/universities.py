@@ -101,7 +101,19 @@ def _fold(text: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = re.sub(r"^the ", "", text)
     text = re.sub(r"^(.+\S) university of london$", r"\1", text)  # 'Birkbeck, University of London'
-    return re.sub(r"\binstitutet\b", "institute", text)  # Swedish definite form: 'Karolinska Institutet'
+    text = re.sub(r"\binstitutet\b", "institute", text)  # Swedish definite form: 'Karolinska Institutet'
+    # a local-language name of the plain form '<University> [of] <Place>' is the English 'University of <Place>'
+    # ('Universität Hamburg', 'Università di Bologna', 'Universidad de Salamanca'); other forms need an alias
+    if (match := _LOCAL_FORM.match(text)) and is_place(match.group(2)):
+        technical = match.group(1).startswith(("technische", "tu"))
+        return f"{'technical ' if technical else ''}university of {match.group(2)}"
+    return text
+
+
+_LOCAL_FORM = re.compile(
+    r"^(technische universitat|technische universiteit|tu|universitat|universiteit|universite|universidad|universita|"
+    r"universidade|universitet|univerzita|uniwersytet)(?: (?:de|di|van|zu|of|del|della|da|do|degli studi di))? "
+    r"([a-z][a-z ]{1,40})$")
 
 
 @functools.lru_cache(maxsize=1)

@@ -26,6 +26,9 @@ from normalize.universities import ALIASES_CSV, clean_university, university_cam
     ("Heriot-Watt University Dubai", "Heriot-Watt University"),  # one university, another campus
     ("University of Sunderland in London", "University of Sunderland"),
     ("University of Essex Online", "University of Essex"),
+    ("Universität Hamburg", "University of Hamburg"), ("Università di Bologna", "University of Bologna"),
+    ("Universidad de Salamanca", "University of Salamanca"), ("Technische Universität Berlin", "TU Berlin"),
+    ("Technische Universität Berlin", "Technical University of Berlin"),
 ])
 def test_one_university_one_key(a, b):
     assert university_key(a) == university_key(b)
