@@ -302,8 +302,9 @@ def title_similarity(a: Features, b: Features, token_match: int = 85) -> float:
         return 1.0 if a.title or (a.degree and a.degree == b.degree) else 0.0
     if not a.words or not b.words:
         return 0.0
-    matched = sum(1 for w in a.words if any(w == v or fuzz.ratio(w, v) >= token_match for v in b.words))
-    matched += sum(1 for v in b.words if any(v == w or fuzz.ratio(v, w) >= token_match for w in a.words))
+    a_set, b_set = set(a.words), set(b.words)
+    matched = sum(1 for w in a.words if w in b_set or any(fuzz.ratio(w, v) >= token_match for v in b.words))
+    matched += sum(1 for v in b.words if v in a_set or any(fuzz.ratio(v, w) >= token_match for w in a.words))
     return matched / (len(a.words) + len(b.words))
 
 
