@@ -40,13 +40,15 @@ _DECORATION = re.compile(
 _PLACEMENT = re.compile(r"\bwith (?:an? )?(?:(?:professional|industrial|work|industry) )?(?:placement|internship)"
                         r"(?: year)?\b|\b(?:placement|internship|sandwich) year\b|\bwith (?:an? )?(?:year|semester) "
                         r"(?:in|of) industry\b|\bwith (?:an? )?(?:industrial|work|professional) (?:experience|year)\b")
-_ONLINE = re.compile(r"\b(?:online|distance learning|by distance|e-learning)\b")
+_ONLINE = re.compile(r"(?:\b100% )?\bonline(?: (?:and distance )?(?:learning|study|delivery))?\b|"
+                     r"\bdistance (?:learning|education)\b|\bby distance\b|\be-learning\b")
+_BLENDED = re.compile(r"\bblended(?: learning)?\b")
 _NUMBER = {"one": "1", "two": "2", "three": "3", "four": "4", "1": "1", "2": "2", "3": "3", "4": "4",
            "1.5": "1.5", "one and a half": "1.5"}
 _LENGTH = re.compile(r"\b(one and a half|one|two|three|four|1\.5|[1-4])[- ]years?\b|\b(12|18|24|36)[- ]months?\b")
 _MONTHS = {"12": "1", "18": "1.5", "24": "2", "36": "3"}
 _PARENS = re.compile(r"\(([^()]*)\)")
-_CAMPUS_TAIL = re.compile(r"\s[-–]\s[^-–]*\bcampus\s*$", re.IGNORECASE)
+_CAMPUS_TAIL = re.compile(r"\s[-–]\s([^-–]*)\bcampus\s*$", re.IGNORECASE)  # ' - Dubai Campus', ' - Main Campus'
 _STOP = frozenset({"and", "of", "in", "the", "for", "with", "a", "an", "its"})
 
 
@@ -54,25 +56,34 @@ _STOP = frozenset({"and", "of", "in", "the", "for", "with", "a", "an", "its"})
 class TitleParts:
     text: str  # the subject words, normalised
     edition: frozenset[str]  # printed edition markers: 'placement', 'years:2'
-    online: bool  # the title says the programme is taught online
+    mode: str | None  # the title says the programme is taught online or blended
+    place: str | None  # a campus the title names: '(Dumfries Campus)', '(Brussels)', ' - Dubai Campus'
 
 
-def _keep_parenthesis(inner: str) -> str:
+def _parenthesis(inner: str, places: list[str]) -> str:
     """A parenthesis's words, or '' for what names no subject: an acronym of the title ('(SSIs)', '(ES-IoT)'), a
-    consortium ('(Ghent et al)'), a place ('(Leuven)')."""
+    consortium ('(Ghent et al)'), a campus or place ('(Leuven)', '(Dumfries Campus)': noted in `places`)."""
     text = inner.strip()
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,9}", text) and sum(c.isupper() for c in text) >= 2:
         return ""
-    if re.search(r"\bet al\b", text, re.IGNORECASE) or is_place(text):
+    if re.search(r"\bet al\b", text, re.IGNORECASE):
         return ""
-    return text
+    place = re.sub(r"\s*\bcampus$", "", text, flags=re.IGNORECASE)
+    own = re.search(r"(?i)\b(?:university|college|institute|school)\b", place)  # 'Coventry University Campus'
+    if is_place(place) or (place != text and place and not own and not re.fullmatch(r"(?i)main|city|home", place)):
+        places.append(place)
+        return ""
+    return "" if own or re.fullmatch(r"(?i)(?:main |city |home )?campus", text) else text
 
 
 @memo
 def title_parts(title: str) -> TitleParts:
     """'Data Science (with an industrial placement year) - MSc' → 'data science', {'placement'}."""
-    text = _CAMPUS_TAIL.sub("", title)
-    text = _PARENS.sub(lambda m: f" {_keep_parenthesis(m.group(1))} ", text)
+    places: list[str] = []
+    if tail := _CAMPUS_TAIL.search(title):
+        _parenthesis(f"{tail.group(1)} campus", places)
+        title = title[:tail.start()]
+    text = _PARENS.sub(lambda m: f" {_parenthesis(m.group(1), places)} ", title)
     text = strip_degrees(text.replace("&", " and "))
     edition: set[str] = set()
     if _PLACEMENT.search(text):
@@ -81,11 +92,12 @@ def title_parts(title: str) -> TitleParts:
     if match := _LENGTH.search(text):
         edition.add(f"years:{_NUMBER[match.group(1)] if match.group(1) else _MONTHS[match.group(2)]}")
         text = _LENGTH.sub(" ", text)
-    online = bool(_ONLINE.search(text))
-    text = _DECORATION.sub(" ", _ONLINE.sub(" ", text))
+    mode = ONLINE if _ONLINE.search(text) else "blended" if _BLENDED.search(text) else None
+    text = _DECORATION.sub(" ", _BLENDED.sub(" ", _ONLINE.sub(" ", text)))
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     text = re.sub(r"^(?:in|of)\s", " ", re.sub(r"\s+", " ", text).strip())  # 'MSc in X' → 'X'
-    return TitleParts(text.strip(), frozenset(edition), online)
+    place = city_key(places[0]) if len(places) == 1 else None  # several places: a consortium, no one campus
+    return TitleParts(text.strip(), frozenset(edition), mode, place)
 
 
 def normalize_title(title: str) -> str:
@@ -167,9 +179,10 @@ def features(record: SourceRecord) -> Features:
         university, campus = university_key(record.university), university_campus(record.university)[1]
     # the award a title prints is the more specific ('MSc (Research)' beside a degree field 'MSc')
     degree = (degree_in_title(record.title) if record.title else None) or record.degree
-    mode = ONLINE if parts.online or campus == ONLINE else record.study_mode
+    mode = ONLINE if campus == ONLINE else parts.mode or record.study_mode
+    city = parts.place or (city_key(record.city) if record.city else None)  # the title's campus is the more precise
     return Features(ref=record.ref, source=record.source, title=parts.text, words=words, university=university,
-                    campus=campus, city=city_key(record.city) if record.city else None, country=record.country or "",
+                    campus=campus, city=city, country=record.country or "",
                     degree=degree, level=record.level, duration_months=record.duration_months, ects=record.ects,
                     study_mode=mode, edition=parts.edition, title_text=squash(record.title or ""))
 
@@ -400,6 +413,25 @@ def candidate_pairs(items: Sequence[Features], settings: LinkSettings = LinkSett
                     yield items[left], items[right]
 
 
+def _ambiguous(scored: Sequence[ScoredPair], by_ref: Mapping[str, Features], settings: LinkSettings) -> dict[str, str]:
+    """Records that match two records which conflict with each other (a listing without a city matching the
+    Leuven and the Brussels edition): which one it is, nothing printed says, so it links to neither."""
+    partners: dict[str, list[str]] = defaultdict(list)
+    for pair in scored:
+        if pair.score >= settings.match_threshold:
+            partners[pair.left].append(pair.right)
+            partners[pair.right].append(pair.left)
+    found = {}
+    for ref, others in partners.items():
+        if len(others) < 2:
+            continue
+        clash = next(((x, y) for i, x in enumerate(others) for y in others[i + 1:]
+                      if conflicts(by_ref[x], by_ref[y], settings)), None)
+        if clash:
+            found[ref] = f"{ref} matches two records that conflict ({clash[0]}, {clash[1]})"
+    return found
+
+
 def link_records(records: Sequence[SourceRecord], settings: LinkSettings = LinkSettings()) -> LinkResult:
     """Constrained best-first clustering: pairs at or above the threshold join clusters, strongest first, never
     putting two conflicting records in one cluster (such a pair goes to review instead)."""
@@ -420,8 +452,11 @@ def link_records(records: Sequence[SourceRecord], settings: LinkSettings = LinkS
     scored.sort(key=lambda p: (-p.score, p.left, p.right))
     result = LinkResult(clusters=[], skipped_blocks=len(skipped))
     uncertain: list[ScoredPair] = []
+    ambiguous = _ambiguous(scored, by_ref, settings)
     for pair in scored:
-        if pair.score >= settings.match_threshold:
+        if pair.score >= settings.match_threshold and (why := ambiguous.get(pair.left) or ambiguous.get(pair.right)):
+            uncertain.append(ScoredPair(pair.left, pair.right, pair.score, pair.title_similarity, pair.reasons + (why,)))
+        elif pair.score >= settings.match_threshold:
             ra, rb = find(pair.left), find(pair.right)
             if ra == rb:
                 result.matched_pairs += 1

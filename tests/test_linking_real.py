@@ -94,7 +94,21 @@ def test_spellings_of_one_programme_link(left, right):
     assert link_records([a, b]).clusters == [[a.ref, b.ref]]
 
 
+def test_a_campus_the_title_prints_is_compared():
+    a = rec("findamasters", "1", title="Information Management (Brussels)", university="KU Leuven", city="Leuven",
+            country="BE")
+    b = rec("topuniversities", "2", title="Information Management", university="KU Leuven", city="Leuven", country="BE")
+    c = rec("studyportals", "3", title="Information Management", university="KU Leuven", country="BE")
+    result = link_records([a, b, c])
+    assert result.clusters == [[a.ref], [c.ref], [b.ref]]  # c, without a city, could be either: it links to neither
+    assert any("conflict" in " ".join(p.reasons) for p in result.review if c.ref in (p.left, p.right))
+
+
 def test_title_parts():
+    assert title_parts("Data Science (Online Learning)").mode == "online"
+    assert title_parts("Data Science (Blended)").mode == "blended"
+    assert title_parts("Nursing (Dumfries Campus)").place == "dumfries"
+    assert title_parts("MSc FinTech - Coventry University Campus").place is None
     assert title_parts("Data Science (with an industrial placement year) - MSc").edition == {"placement"}
     assert title_parts("Master Programme (Two Year) in Textile Technology").edition == {"years:2"}
     assert title_parts("MSc Coventry FinTech - Coventry University Campus").text == "coventry fintech"
