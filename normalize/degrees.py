@@ -25,7 +25,9 @@ class Degree:
 # the alternation below tries them in this order at each position.
 TAXONOMY: tuple[Degree, ...] = (
     Degree("MSc (Res)", "master", "research",
-           r"m\.? ?sc\.? ?\((?:res|research|r)\.?\)|m\.? ?sc\.? by research|master of science by research"),
+           r"m\.? ?sc\.? ?\((?:by )?(?:res|research|r)\.?\)|m\.? ?sc\.? by research|master of science by research"),
+    Degree("MA (Res)", "master", "research",
+           r"m\.? ?a\.? ?\((?:by )?(?:res|research)\.?\)|m\.? ?a\.? by research|master of arts by research"),
     Degree("MBA", "master", "taught", r"master of business administration|m\.? ?b\.? ?a\.?|[ei]mba"),
     Degree("LLM", "master", "taught", r"master of laws?|ll\.? ?m\.?"),
     Degree("MEng", "master", "integrated", r"master of engineering|m\.? ?eng\.?"),

@@ -18,7 +18,8 @@ def test_taxonomy_covers_the_awards_portals_print():
 
 @pytest.mark.parametrize("raw,expected", [
     ("M.Sc.", "MSc"), ("M.S.", "MSc"), ("Master of Science", "MSc"), ("MSc (Research)", "MSc (Res)"),
-    ("MSc (Res)", "MSc (Res)"), ("MSc by Research", "MSc (Res)"), ("MRes", "MRes"), ("M.Phil.", "MPhil"),
+    ("MSc (Res)", "MSc (Res)"), ("MSc by Research", "MSc (Res)"), ("MSc (by Research)", "MSc (Res)"),
+    ("MA by Research", "MA (Res)"), ("MRes", "MRes"), ("M.Phil.", "MPhil"),
     ("Master of Laws", "LLM"), ("LL.M.", "LLM"), ("MEng", "MEng"), ("Executive MBA", "MBA"), ("M.F.A.", "MFA"),
     ("M.Ed.", "MEd"), ("MPH", "MPH"), ("Postgraduate Diploma", "PgDip"), ("PGDip", "PgDip"),
     ("Postgraduate Certificate", "PgCert"), ("PG Cert", "PgCert"), ("B.Sc.", "BSc"), ("Bachelor of Arts", "BA"),
