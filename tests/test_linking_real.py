@@ -85,6 +85,8 @@ def test_printed_editions_stay_apart(left, right):
     (dict(title="Statistics MSc", city="Newcastle"), dict(title="Statistics", city="Newcastle upon Tyne")),
     (dict(title="Data Science", city="Clayton", country="AU", university="Monash University"),
      dict(title="Master of Data Science", city="Caulfield North", country="AU", university="Monash University")),
+    (dict(title="Informatics", city="München", country="DE", university="Technische Universität München"),
+     dict(title="Informatics", city="Munich", country="DE", university="Technical University of Munich")),
     (dict(title="Information Technology (IT)"), dict(title="Master of Information Technology")),
     (dict(title="Smart Systems (SSIs) (Erasmus Mundus)"), dict(title="Master's Program in Smart Systems")),
     (dict(title="Computing & IT Management - MSc"), dict(title="Computing and IT Management (MSc)")),
