@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from normalize.degrees import BY_NAME, degree_in_title, strip_degrees
 from normalize.models import SourceRecord
@@ -251,7 +251,10 @@ class LinkSettings:
 
     match_threshold: float = 0.95  # at or above: same programme (one extra title word passes only from 10 words on)
     review_threshold: float = 0.70  # between review and match: written to review.csv, not merged
-    token_match: int = 85  # two title words are one word when rapidfuzz's ratio reaches this (typos, plurals)
+    # two title words of token_min_length letters or more are one word within token_edits edits (OSA distance:
+    # 'sciense'/'science', 'organisation'/'organization', 'centre'/'center'); 'economics'/'econometrics' are not
+    token_edits: int = 1
+    token_min_length: int = 5
     # comparison weights: added when both sides have a value and agree, subtracted when they disagree
     agree_bonus: float = 0.0  # none: agreeing durations must not carry a title with a word more over the threshold
     duration_penalty: float = 0.0  # a different duration alone is no contradiction (portals print the longest)
@@ -274,12 +277,12 @@ class LinkSettings:
             problems.append(f"same_place_km must be a number in [0, 200], not {self.same_place_km!r}")
         if not problems and self.review_threshold > self.match_threshold:
             problems.append("review_threshold must not exceed match_threshold")
-        for name, low in (("token_match", 0), ("max_block_size", 2), ("review_per_record", 0)):
+        for name, low in (("token_edits", 0), ("token_min_length", 1), ("max_block_size", 2), ("review_per_record", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 problems.append(f"{name} must be an integer >= {low}, not {value!r}")
-        if isinstance(self.token_match, int) and self.token_match > 100:
-            problems.append("token_match must be at most 100")
+        if isinstance(self.token_edits, int) and self.token_edits > 3:
+            problems.append("token_edits must be at most 3")
         for name, known in (("vetoes", VETOES), ("blocking_rules", BLOCKING_RULES)):
             value = getattr(self, name)
             if not isinstance(value, tuple) or any(v not in known for v in value):
@@ -313,7 +316,12 @@ class ScoredPair:
     reasons: tuple[str, ...]
 
 
-def title_similarity(a: Features, b: Features, token_match: int = 85) -> float:
+def _same_word(w: str, v: str, edits: int, min_length: int) -> bool:
+    return w == v or (len(w) >= min_length and len(v) >= min_length and abs(len(w) - len(v)) <= edits
+                      and OSA.distance(w, v, score_cutoff=edits) <= edits)
+
+
+def title_similarity(a: Features, b: Features, edits: int = 1, min_length: int = 5) -> float:
     """Share of title words with a counterpart on the other side (Monge-Elkan style, both directions). Unlike a
     ratio over whole strings, one different subject word ('cognitive' / 'creative engineering') weighs as a word."""
     if a.title == b.title:
@@ -321,8 +329,8 @@ def title_similarity(a: Features, b: Features, token_match: int = 85) -> float:
     if not a.words or not b.words:
         return 0.0
     a_set, b_set = set(a.words), set(b.words)
-    matched = sum(1 for w in a.words if w in b_set or any(fuzz.ratio(w, v) >= token_match for v in b.words))
-    matched += sum(1 for v in b.words if v in a_set or any(fuzz.ratio(v, w) >= token_match for w in a.words))
+    matched = sum(1 for w in a.words if w in b_set or any(_same_word(w, v, edits, min_length) for v in b.words))
+    matched += sum(1 for v in b.words if v in a_set or any(_same_word(v, w, edits, min_length) for w in a.words))
     return matched / (len(a.words) + len(b.words))
 
 
@@ -337,7 +345,7 @@ def conflicts(a: Features, b: Features, settings: LinkSettings) -> list[str]:
 def score_features(a: Features, b: Features, settings: LinkSettings) -> ScoredPair | None:
     """None when the titles are too far apart for the pair to reach the review band even with every bonus:
     most pairs a title-word block yields are such, and they need no further work."""
-    similarity = title_similarity(a, b, settings.token_match)
+    similarity = title_similarity(a, b, settings.token_edits, settings.token_min_length)
     if similarity + 3 * settings.agree_bonus < settings.review_threshold:
         return None
     score = similarity
@@ -363,7 +371,7 @@ def score_pair(a: SourceRecord, b: SourceRecord, settings: LinkSettings = LinkSe
     fa, fb = features(a), features(b)
     scored = score_features(fa, fb, settings)
     if scored is None:  # too far apart to be scored further: the title similarity is the whole story
-        similarity = round(title_similarity(fa, fb, settings.token_match), 4)
+        similarity = round(title_similarity(fa, fb, settings.token_edits, settings.token_min_length), 4)
         return ScoredPair(a.ref, b.ref, similarity, similarity, ("titles differ",))
     return scored
 

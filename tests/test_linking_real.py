@@ -72,6 +72,7 @@ def test_no_chain_joins_two_awards():
      dict(title="Data Science", university="University of Essex", study_mode="on_campus")),
     (dict(title="Data Science MSc", city="Glasgow"), dict(title="Data Science MSc", city="Edinburgh")),
     (dict(title="Data Science MSc", country="GB"), dict(title="Data Science MSc", country="IE")),
+    (dict(title="Economics MSc"), dict(title="Econometrics MSc")),  # close spellings, another subject
     (dict(title="Data Science and Artificial Intelligence for Business MSc", duration_months=12),  # a word more
      dict(title="Data Science and Artificial Intelligence MSc", duration_months=12)),
 ])
@@ -139,7 +140,7 @@ def test_settings_round_trip_through_json():
 
 @pytest.mark.parametrize("bad", [
     dict(match_threshold=-1), dict(review_threshold=0.95, match_threshold=0.9), dict(vetoes=("colour",)),
-    dict(blocking_rules=()), dict(same_source="sometimes"), dict(max_block_size=1), dict(token_match=150),
+    dict(blocking_rules=()), dict(same_source="sometimes"), dict(max_block_size=1), dict(token_edits=9),
     dict(review_per_record=-1), dict(match_threshold="high"), dict(same_place_km=1000),
 ])
 def test_bad_settings_raise_a_clear_error(bad):
