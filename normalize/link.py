@@ -171,6 +171,7 @@ class Features:
     study_mode: str | None
     edition: frozenset[str]
     title_text: str  # the printed title, squashed (a joint programme names its partners' cities there)
+    title_marks: tuple[str | None, ...] = ()  # what the title itself prints beyond its words: award, mode, campus
 
 
 def features(record: SourceRecord) -> Features:
@@ -183,13 +184,15 @@ def features(record: SourceRecord) -> Features:
     if record.university:
         university, campus = university_key(record.university), university_campus(record.university)[1]
     # the award a title prints is the more specific ('MSc (Research)' beside a degree field 'MSc')
-    degree = (degree_in_title(record.title) if record.title else None) or record.degree
+    title_degree = degree_in_title(record.title) if record.title else None
+    degree = title_degree or record.degree
     mode = ONLINE if campus == ONLINE else parts.mode or record.study_mode
     city = parts.place or (city_key(record.city) if record.city else None)  # the title's campus is the more precise
     return Features(ref=record.ref, source=record.source, title=parts.text, words=words, university=university,
                     campus=campus, city=city, country=record.country or "",
                     degree=degree, level=record.level, duration_months=record.duration_months, ects=record.ects,
-                    study_mode=mode, edition=parts.edition, title_text=squash(record.title or ""))
+                    study_mode=mode, edition=parts.edition, title_text=squash(record.title or ""),
+                    title_marks=(title_degree, parts.mode, parts.place))
 
 
 def _campus_differs(a: Features, b: Features, settings: LinkSettings) -> bool:
@@ -337,7 +340,10 @@ def title_similarity(a: Features, b: Features, edits: int = 1, min_length: int =
 def conflicts(a: Features, b: Features, settings: LinkSettings) -> list[str]:
     """Why two records cannot be one programme (empty: nothing printed contradicts it)."""
     found = [f"{name} differs" for name in settings.vetoes if VETOES[name](a, b, settings)]
-    if a.source == b.source and not (settings.same_source == "identical_title" and a.words == b.words and a.words):
+    if a.source == b.source and not (settings.same_source == "identical_title" and a.words == b.words and a.words
+                                     and a.title_marks == b.title_marks):
+        # a duplicate listing repeats the title; 'Epidemiology (Distance Learning)' beside 'Epidemiology', or
+        # '... and Doctor of Philosophy' beside the master's, are two courses of the portal
         found.append("two listings of one source")
     return found
 

@@ -97,6 +97,15 @@ def test_spellings_of_one_programme_link(left, right):
     assert link_records([a, b]).clusters == [[a.ref, b.ref]]
 
 
+def test_one_portal_lists_two_courses_when_its_titles_print_a_difference():
+    a = rec("findamasters", "1", title="Epidemiology (MSc)")
+    b = rec("findamasters", "2", title="Epidemiology (Distance Learning) (MSc/PGDip/PGCert)")
+    c = rec("educations.com", "3", title="MSc Epidemiology")  # either of them: links to neither
+    d = rec("educations.com", "4", title="Master of Clinical Audiology")
+    e = rec("educations.com", "5", title="Master of Clinical Audiology and Doctor of Philosophy")
+    assert link_records([a, b, c, d, e]).clusters == sorted([[a.ref], [b.ref], [c.ref], [d.ref], [e.ref]])
+
+
 def test_a_campus_the_title_prints_is_compared():
     a = rec("findamasters", "1", title="Information Management (Brussels)", university="KU Leuven", city="Leuven",
             country="BE")
