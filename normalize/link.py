@@ -42,6 +42,7 @@ _PLACEMENT = re.compile(r"\bwith (?:an? )?(?:(?:professional|industrial|work|ind
                         r"(?:in|of) industry\b|\bwith (?:an? )?(?:industrial|work|professional) (?:experience|year)\b")
 _ONLINE = re.compile(r"(?:\b100% )?\bonline(?: (?:and distance )?(?:learning|study|delivery))?\b|"
                      r"\bdistance (?:learning|education)\b|\bby distance\b|\be-learning\b")
+_PART_TIME = re.compile(r"\bpart[- ]time\b")
 _BLENDED = re.compile(r"\bblended(?: learning)?\b")
 _NUMBER = {"one": "1", "two": "2", "three": "3", "four": "4", "1": "1", "2": "2", "3": "3", "4": "4",
            "1.5": "1.5", "one and a half": "1.5"}
@@ -64,7 +65,8 @@ def _parenthesis(inner: str, places: list[str]) -> str:
     """A parenthesis's words, or '' for what names no subject: an acronym of the title ('(SSIs)', '(ES-IoT)'), a
     consortium ('(Ghent et al)'), a campus or place ('(Leuven)', '(Dumfries Campus)': noted in `places`)."""
     text = inner.strip()
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,9}", text) and sum(c.isupper() for c in text) >= 2:
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,9}", text) and sum(c.isupper() for c in text) >= 2 \
+            and not re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+", text):  # 'One-Year', 'Pre-Registration': words
         return ""
     if re.search(r"\bet al\b", text, re.IGNORECASE):
         return ""
@@ -85,14 +87,17 @@ def title_parts(title: str) -> TitleParts:
         title = title[:tail.start()]
     text = _PARENS.sub(lambda m: f" {_parenthesis(m.group(1), places)} ", title)
     text = strip_degrees(text.replace("&", " and "))
+    # markers are read off the whole title (a parenthesis may hold them: '(Two-Years)', '(Online Learning)')
+    whole = squash(title)
     edition: set[str] = set()
-    if _PLACEMENT.search(text):
+    if _PLACEMENT.search(whole):
         edition.add("placement")
-        text = _PLACEMENT.sub(" ", text)
-    if match := _LENGTH.search(text):
+    if match := _LENGTH.search(whole):
         edition.add(f"years:{_NUMBER[match.group(1)] if match.group(1) else _MONTHS[match.group(2)]}")
-        text = _LENGTH.sub(" ", text)
-    mode = ONLINE if _ONLINE.search(text) else "blended" if _BLENDED.search(text) else None
+    if _PART_TIME.search(whole):
+        edition.add("part-time")  # a mark of the listing, compared between listings of one portal only
+    mode = ONLINE if _ONLINE.search(whole) else "blended" if _BLENDED.search(whole) else None
+    text = _LENGTH.sub(" ", _PLACEMENT.sub(" ", text))
     text = _DECORATION.sub(" ", _BLENDED.sub(" ", _ONLINE.sub(" ", text)))
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     text = re.sub(r"^(?:in|of)\s", " ", re.sub(r"\s+", " ", text).strip())  # 'MSc in X' → 'X'
@@ -171,7 +176,7 @@ class Features:
     study_mode: str | None
     edition: frozenset[str]
     title_text: str  # the printed title, squashed (a joint programme names its partners' cities there)
-    title_marks: tuple[str | None, ...] = ()  # what the title itself prints beyond its words: award, mode, campus
+    title_marks: tuple[str | bool | None, ...] = ()  # what the title prints beyond its words: award, mode, campus, pace
 
 
 def features(record: SourceRecord) -> Features:
@@ -192,7 +197,7 @@ def features(record: SourceRecord) -> Features:
                     campus=campus, city=city, country=record.country or "",
                     degree=degree, level=record.level, duration_months=record.duration_months, ects=record.ects,
                     study_mode=mode, edition=parts.edition, title_text=squash(record.title or ""),
-                    title_marks=(title_degree, parts.mode, parts.place))
+                    title_marks=(title_degree, parts.mode, parts.place, "part-time" in parts.edition))
 
 
 def _campus_differs(a: Features, b: Features, settings: LinkSettings) -> bool:
@@ -232,7 +237,7 @@ VETOES: dict[str, Callable[[Features, Features, LinkSettings], bool]] = {
     "country": lambda a, b, _: bool(a.country and b.country and a.country != b.country),
     "campus": _campus_differs,
     "study_mode": lambda a, b, _: bool(a.study_mode and b.study_mode and a.study_mode != b.study_mode),
-    "edition": lambda a, b, _: a.edition != b.edition,
+    "edition": lambda a, b, _: a.edition - {"part-time"} != b.edition - {"part-time"},
 }
 SAME_SOURCE = ("never", "identical_title")
 

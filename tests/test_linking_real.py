@@ -73,6 +73,8 @@ def test_no_chain_joins_two_awards():
     (dict(title="Data Science MSc", city="Glasgow"), dict(title="Data Science MSc", city="Edinburgh")),
     (dict(title="Data Science MSc", country="GB"), dict(title="Data Science MSc", country="IE")),
     (dict(title="Economics MSc"), dict(title="Econometrics MSc")),  # close spellings, another subject
+    (dict(title="Interaction Design (One-Year)"), dict(title="Interaction Design (Two-Years)")),
+    (dict(title="Nursing (Pre-Registration) MSc"), dict(title="Nursing MSc")),
     (dict(title="Data Science and Artificial Intelligence for Business MSc", duration_months=12),  # a word more
      dict(title="Data Science and Artificial Intelligence MSc", duration_months=12)),
 ])
@@ -101,6 +103,9 @@ def test_one_portal_lists_two_courses_when_its_titles_print_a_difference():
     a = rec("findamasters", "1", title="Epidemiology (MSc)")
     b = rec("findamasters", "2", title="Epidemiology (Distance Learning) (MSc/PGDip/PGCert)")
     c = rec("educations.com", "3", title="MSc Epidemiology")  # either of them: links to neither
+    f = rec("educations.com", "6", title="Master in Management")
+    g = rec("educations.com", "7", title="Master in Management (part time)")
+    assert link_records([f, g]).clusters == [[f.ref], [g.ref]]
     d = rec("educations.com", "4", title="Master of Clinical Audiology")
     e = rec("educations.com", "5", title="Master of Clinical Audiology and Doctor of Philosophy")
     assert link_records([a, b, c, d, e]).clusters == sorted([[a.ref], [b.ref], [c.ref], [d.ref], [e.ref]])
