@@ -30,7 +30,10 @@ TAXONOMY: tuple[Degree, ...] = (
            r"m\.? ?a\.? ?\((?:by )?(?:res|research)\.?\)|m\.? ?a\.? by research|master of arts by research"),
     Degree("MBA", "master", "taught", r"master of business administration|m\.? ?b\.? ?a\.?|[ei]mba"),
     Degree("LLM", "master", "taught", r"master of laws?|ll\.? ?m\.?"),
-    Degree("MEng", "master", "integrated", r"master of engineering|m\.? ?eng\.?"),
+    # 'Master of Engineering Management' / '... Science' are awards of their own: the long form names the MEng
+    # only where no further word follows it ('Master of Engineering', '... in X', '... (X)')
+    Degree("MEng", "master", "integrated", r"master of engineering(?! [a-z])|master of engineering(?= in )|"
+                                           r"m\.? ?eng\.?"),
     Degree("MPhil", "master", "research", r"master of philosophy|m\.? ?phil\.?"),
     Degree("MRes", "master", "research", r"master of research|m\.? ?res\.?"),
     Degree("MPH", "master", "taught", r"master of public health|m\.? ?p\.? ?h\.?"),

@@ -41,7 +41,8 @@ def test_a_level_alone_names_no_award_and_is_no_flag(raw):
     ("LLM in International Law", "LLM"), ("MA/MSc - Virtual and Augmented Reality", "MSc"),  # combined page: the MSc
     ("Biochemistry MSc, PgDip", "MSc"), ("Applied Statistics and Datamining (PGDip/MSc)", "MSc"),
     ("Forensic Science MSc / MRes", "MSc"), ("Advanced Practice (Midwifery) - Postgraduate Certificate", "PgCert"),
-    ("MEng Computing", "MEng"), ("MFA Computational Arts", "MFA"), ("Master of Nanoscience and Nanotechnology", None),
+    ("MEng Computing", "MEng"), ("Master of Engineering Management", None), ("Master of Engineering in Civil", "MEng"),
+    ("Master of Engineering (Civil)", "MEng"), ("MFA Computational Arts", "MFA"), ("Master of Nanoscience and Nanotechnology", None),
     ("Master of Data Science", None), ("Management", None), ("Marketing Analytics", None), ("Data Science", None),
 ])
 def test_degree_in_title(title, expected):
