@@ -196,7 +196,7 @@ def test_languages(raw, expected):
 
 @pytest.mark.parametrize("raw,expected", [
     ("ETH Zurich - Swiss Federal Institute of Technology", "ETH Zurich"), ("The University of Edinburgh", "University of Edinburgh"),
-    ("University of York Online", "University of York"), ("King’s College London", "King's College London"),
+    ("University of York Online", "University of York Online"), ("King’s College London", "King's College London"),
     ("KU Leuven", "KU Leuven"), ("  Wageningen University & Research ", "Wageningen University & Research"),
 ])
 def test_university_names(raw, expected):

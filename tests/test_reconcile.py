@@ -75,11 +75,14 @@ def test_scorer_keeps_near_misses_apart(difference, expect_review):
     assert (pair.score >= SETTINGS.review_threshold or pair.title_similarity >= SETTINGS.match_threshold) == expect_review
 
 
-def test_one_source_is_never_merged_with_itself():
+def test_one_source_links_only_its_duplicate_listings():
+    """linking-dev's truth links a portal's duplicate listings of one course (README section 2); a portal's two
+    different titles never link, and `same_source="never"` keeps every listing of one source apart."""
     a = rec("studyportals", "1", title="Data Science", university="X", country="NL")
     b = rec("studyportals", "2", title="Data Science", university="X", country="NL")
-    result = link_records([a, b])
-    assert result.clusters == [[a.ref], [b.ref]]
+    c = rec("studyportals", "3", title="Data Science and Society", university="X", country="NL")
+    assert link_records([a, b, c]).clusters == [[a.ref, b.ref], [c.ref]]
+    assert link_records([a, b], LinkSettings(same_source="never")).clusters == [[a.ref], [b.ref]]
 
 
 def test_merge_agreement_missing_and_conflict_with_priority():
