@@ -6,7 +6,7 @@ published), 4 published with stale sources, 75 another run holds the lock.
 
 from __future__ import annotations
 
-import csv
+
 import json
 import logging
 import sys
@@ -213,26 +213,21 @@ def runs_command(data: Path = typer.Option(Path("data"), "--data")) -> None:
 
 
 @app.command("link-eval")
-def link_eval_command(mirror: Path = typer.Option(ROOT / "fixtures" / "mirror", "--mirror"),
-                      truth: Path = typer.Option(ROOT / "fixtures" / "truth.csv", "--truth")) -> None:
-    """Score linking on the mirror against its labelled truth: precision, recall, F1 and the wrong pairs."""
-    import asyncio
+def link_eval_command(records: Path = typer.Option(..., "--records", help="Listings: CSV of raw fields in linking-dev's columns."),
+                      truth: Path = typer.Option(..., "--truth", help="CSV source, source_key, programme."),
+                      as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """Run the whole reconciler (normalise, link, merge) on labelled listings: precision, recall, F1 and every false
+    merge and missed link with its reason."""
+    from programme_scout.linkeval import evaluate_linking, render
 
-    from normalize.evaluate import pair_scores, truth_pairs
-    from normalize.reconcile import reconcile
-    from programme_scout.pipeline import crawl
-    from programme_scout.settings import load_settings
-
-    settings = load_settings(None, offline=True, mirror_dir=mirror, data_dir=Path("/nonexistent"))
-    crawled = asyncio.run(crawl(settings))
-    raw = [r for result in crawled.values() for r in result.records]
-    reconciled = reconcile(raw, as_of=datetime.now(timezone.utc).date())
-    with open(truth, encoding="utf-8") as fh:
-        labels = {f"{row['source']}:{row['source_key']}": row["programme"] for row in csv.DictReader(fh)}
-    scores = pair_scores(reconciled.link.clusters, truth_pairs(labels))
-    typer.echo(json.dumps(scores, indent=2))
-    if scores["false_positives"] or scores["false_negatives"]:
-        raise typer.Exit(1)
+    for path in (records, truth):
+        if not path.is_file():
+            fail(f"no such file: {path}", 2)
+    try:
+        result = evaluate_linking(records, truth)
+    except (KeyError, ValueError) as exc:
+        fail(f"{records}: {exc}", 2)
+    typer.echo(json.dumps(result, indent=2, default=str) if as_json else render(result))
 
 
 def main() -> None:

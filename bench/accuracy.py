@@ -45,10 +45,8 @@ def run() -> str:
     raise_floor(strings_counts(judged))
     sections = [f"### Field strings ({dev.relative_to(SHARED.parent)})\n\n{(strings.__doc__ or '').strip()}\n\n"
                 f"{strings.table(judged)}"]
-    try:
-        from bench import linking  # type: ignore[attr-defined]
-    except ImportError:
-        pass
-    else:
+    from bench import linking
+
+    if (SHARED / "real" / "linking-dev" / "records.csv").exists():
         sections.append(linking.section(SHARED / "real" / "linking-dev"))
     return "\n\n".join(sections)

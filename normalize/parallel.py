@@ -53,14 +53,16 @@ def _reconcile_partition(raw_source: RawSource, index: int, partitions: int, as_
 
 
 def _to_wire(result: Reconciled, keep_source_records: bool) -> tuple[Any, ...]:
-    return (result.source_records if keep_source_records else [], result.programmes, result.link.clusters,
-            result.link.review, result.link.matched_pairs)
+    link = result.link
+    return (result.source_records if keep_source_records else [], result.programmes, link.clusters, link.review,
+            link.matched_pairs, link.review_left_out, link.skipped_blocks)
 
 
 def _from_wire(wire: tuple[Any, ...]) -> Reconciled:
-    sources, programmes, clusters, review, matched = wire
+    sources, programmes, clusters, review, matched, left_out, skipped = wire
     return Reconciled(source_records=sources, programmes=programmes,
-                      link=LinkResult(clusters=clusters, matched_pairs=matched, review=review))
+                      link=LinkResult(clusters=clusters, matched_pairs=matched, review=review, review_left_out=left_out,
+                                      skipped_blocks=skipped))
 
 
 def _worker(sender: Any, raw_source: RawSource, index: int, partitions: int, as_of: date,
@@ -125,5 +127,7 @@ def _combine(parts: list[Reconciled]) -> Reconciled:
         programmes.sort(key=lambda p: p.programme_id)
     review = sorted((pair for part in parts for pair in part.link.review), key=lambda p: (-p.score, p.left, p.right))
     link = LinkResult(clusters=list(heapq.merge(*(part.link.clusters for part in parts))),
-                      matched_pairs=sum(part.link.matched_pairs for part in parts), review=review)
+                      matched_pairs=sum(part.link.matched_pairs for part in parts), review=review,
+                      review_left_out=sum(part.link.review_left_out for part in parts),
+                      skipped_blocks=sum(part.link.skipped_blocks for part in parts))
     return Reconciled(source_records=[r for part in parts for r in part.source_records], programmes=programmes, link=link)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from normalize.exchange import rate_date
 from normalize.fields import VALUE_FIELDS
-from normalize.link import ScoredPair
+from normalize.link import review_summary
 from normalize.models import SourceRecord
 from normalize.reconcile import Reconciled
 from output.diff import compare, render_summary, write_changes
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("programme_scout")
 EXIT_OK, EXIT_DRIFT, EXIT_STALE = 0, 3, 4
-REVIEW_IN_REPORT = 50  # the most uncertain pairs shown in the report and history; review.csv holds them all
+REVIEW_IN_REPORT = 50  # the best uncertain pairs shown in the report and history; review.csv holds them all
 PAGE_OUTCOMES = ("ok", "not_modified", "blocked", "failed", "not_found", "robots_disallowed")
 
 
@@ -56,13 +56,13 @@ def fill_rates(records: Sequence[SourceRecord]) -> dict[str, float]:
             for field in VALUE_FIELDS}
 
 
-def review_summary(review: Sequence[ScoredPair], titles: Mapping[str, str]) -> dict[str, Any]:
-    """Bounded whatever the run's size: counts per reason and the most uncertain pairs (review.csv has all)."""
-    reasons = Counter(reason for pair in review for reason in pair.reasons)
-    return {"pairs": len(review), "by_reason": dict(sorted(reasons.items())),
-            "most_uncertain": [{"left": p.left, "right": p.right, "score": p.score, "reasons": "; ".join(p.reasons),
-                                "left_title": titles.get(p.left, ""), "right_title": titles.get(p.right, "")}
-                               for p in review[:REVIEW_IN_REPORT]]}
+def _review(reconciled: Reconciled, titles: Mapping[str, str]) -> dict[str, Any]:
+    """Bounded whatever the run's size (normalize.link.review_summary), with the titles a person reads."""
+    summary = review_summary(reconciled.link, REVIEW_IN_REPORT)
+    for pair in summary["top"]:
+        pair["left_title"], pair["right_title"] = titles.get(pair["left"], ""), titles.get(pair["right"], "")
+        pair["reasons"] = "; ".join(pair["reasons"])
+    return summary
 
 
 def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],
@@ -113,7 +113,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         "programmes": len(rows), "conflicts": sum(len(p.conflicts) for p in reconciled.programmes),
         "review_pairs": len(reconciled.link.review), "changes_summary": render_summary(diff),
         "conflicts_by_field": dict(Counter(c.field for p in reconciled.programmes for c in p.conflicts).most_common()),
-        "review": review_summary(reconciled.link.review, titles),
+        "review": _review(reconciled, titles), "skipped_blocks": reconciled.link.skipped_blocks,
         "errors": [r.to_dict() for res in crawled.values() for r in res.reports],
         "drift": drift, "stale_sources": stale_sources, "eur_rate_date": rate_date().isoformat(),
     }

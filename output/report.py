@@ -35,7 +35,7 @@ def render_html(report: dict[str, Any]) -> str:
                         for f, n in report.get("conflicts_by_field", {}).items())
     review = "".join(f"<tr><td>{escape(p['left_title'])}<br><code>{escape(p['left'])}</code></td><td>{escape(p['right_title'])}"
                      f"<br><code>{escape(p['right'])}</code></td><td>{p['score']:.2f}</td><td>{escape(p['reasons'])}</td></tr>"
-                     for p in report.get("review", {}).get("most_uncertain", []))
+                     for p in report.get("review", {}).get("top", []))
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>programme-scout run {escape(report['run_id'])}</title>
 <style>body{{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#222;padding:0 1rem}}
 table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}td,th{{border:1px solid #ccc;padding:.25rem .6rem;text-align:left;vertical-align:top}}

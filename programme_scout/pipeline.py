@@ -115,4 +115,4 @@ def gather(crawled: dict[str, CrawlResult], build: RunBuild) -> Gathered:
 def reconcile(gathered: Gathered, settings: Settings, build: RunBuild) -> Reconciled:
     raw = gathered.raw_records
     return reconcile_parallel(lambda: raw, as_of=build.as_of, workers=settings.workers, expected_records=len(raw),
-                              known_ids=build.history.known_ids())
+                              known_ids=build.history.known_ids(), link_settings=settings.link)

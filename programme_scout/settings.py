@@ -11,7 +11,10 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from normalize.link import LinkSettings
 
 CONTACT_URL = "https://github.com/programme-scout/programme-scout"
 
@@ -23,6 +26,13 @@ def default_start_urls() -> dict[str, tuple[str, ...]]:
     from scrapers.registry import FAMILIES
 
     return {family.name: family.start_urls for family in FAMILIES}
+
+
+def default_link_settings() -> LinkSettings:
+    """Imported when called, as above: normalize imports the scrapers, which import this module."""
+    from normalize.link import LinkSettings
+
+    return LinkSettings()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +76,7 @@ class Settings:
     max_pages_per_source: int = 20_000  # a guard against a pagination loop on a live site
     crawl_tasks: int = 64  # detail pages in flight overall; per-host limits still apply
     workers: int = 2  # processes for reconciling; a run below 20,000 records per worker uses one
+    link: LinkSettings = field(default_factory=default_link_settings)  # saved with the run: its linking reproducible
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -97,6 +108,19 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
     return cls(**values)
 
 
+def _link_settings(values: dict[str, Any]) -> LinkSettings:
+    from normalize.link import LinkSettings
+
+    defaults = LinkSettings().to_dict()
+    unknown = sorted(set(values) - set(defaults))
+    if unknown:
+        raise SettingsError(f"unknown setting(s) in [link]: {', '.join(unknown)}")
+    try:
+        return LinkSettings.from_dict({**defaults, **values})
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"[link] {exc}") from exc
+
+
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Defaults, then the TOML file, then flags (`overrides`, None meaning "not given")."""
     raw: dict[str, Any] = {}
@@ -107,8 +131,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             raise SettingsError(f"cannot read config {path}: {exc}") from exc
     fetch = _build(FetchSettings, raw.pop("fetch", {}), "fetch")
     publish = _build(PublishSettings, raw.pop("publish", {}), "publish")
+    link = _link_settings(raw.pop("link", {}))
     top: dict[str, Any] = dict(raw.pop("run", {}))
-    top["fetch"], top["publish"] = fetch, publish
+    top["fetch"], top["publish"], top["link"] = fetch, publish, link
     if raw:
         raise SettingsError(f"unknown section(s) in config: {', '.join(sorted(raw))}")
     if "start_urls" in top:

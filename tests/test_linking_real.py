@@ -22,7 +22,7 @@ def rec(source: str, key: str, **values) -> SourceRecord:
 
 @pytest.mark.skipif(not (DEV / "records.csv").is_file(), reason="the real linking-dev set is not on this machine")
 def test_real_listings_link_with_full_precision():
-    from bench.linking import evaluate_linking, render
+    from programme_scout.linkeval import evaluate_linking, render
 
     result = evaluate_linking(DEV / "records.csv", DEV / "truth.csv")
     assert result["precision"] == 1.0 and result["recall"] >= 0.95, render(result)
@@ -165,3 +165,28 @@ def test_bad_settings_raise_a_clear_error(bad):
 def test_unknown_setting_in_a_dict_raises():
     with pytest.raises(ValueError, match="unknown settings"):
         LinkSettings.from_dict({"match_treshold": 0.9})
+
+
+def test_link_eval_command_scores_listings_given_as_csv(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    columns = "source,source_key,title,university,city,country,degree,level,duration_months,ects,study_mode,pace,languages,evidence"
+    (tmp_path / "records.csv").write_text(columns + "\n"
+        "findamasters,1,Data Analytics MSc,University of Glasgow,Glasgow,United Kingdom,MSc,master,12,,on_campus,full_time,,\n"
+        "studyportals,2,Data Analytics,The University of Glasgow,,United Kingdom,MSc,master,12,,,,,\n"
+        "studyportals,3,Data Analytics,University of Glasgow,,United Kingdom,MA,master,12,,,,,\n", encoding="utf-8")
+    (tmp_path / "truth.csv").write_text("source,source_key,programme\nfindamasters,1,a\nstudyportals,2,a\nstudyportals,3,b\n",
+                                        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "link-eval", "--records",
+                           str(tmp_path / "records.csv"), "--truth", str(tmp_path / "truth.csv"), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["precision"], result["recall"], result["truth_pairs"]) == (1.0, 1.0, 1)
+    missing = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "link-eval", "--records",
+                              str(tmp_path / "nope.csv"), "--truth", str(tmp_path / "truth.csv")],
+                             capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
