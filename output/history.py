@@ -1,7 +1,7 @@
 """Run history in embedded SQLite (WAL): runs, per-source counts, canonical rows, and the source-key → id map
 that keeps programme ids stable. Migrations are a registry of small functions recorded in a table.
 
-Rows are typed columns (`programme_rows`: INTEGER, REAL, BOOLEAN, DATE, TEXT as the field specification says),
+Rows are typed columns (table `programmes`: INTEGER, REAL, BOOLEAN, DATE, TEXT as the field specification says),
 so datasette and DuckDB show values, not JSON text. Growth is bounded: full rows are kept for the newest
 `keep_runs` runs; every run keeps its summary and one hash per programme (`programme_hashes`), enough to say
 which programmes were added, removed or changed. A column added to the specification is added to the table
@@ -46,16 +46,16 @@ def _quote(name: str) -> str:
 
 
 def _ensure_columns(db: sqlite3.Connection, names: Iterable[str]) -> None:
-    have = {r[1] for r in db.execute("PRAGMA table_info(programme_rows)")}
+    have = {r[1] for r in db.execute("PRAGMA table_info(programmes)")}
     for name in names:
         if name not in have:
-            db.execute(f"ALTER TABLE programme_rows ADD COLUMN {_quote(name)} {SQL_TYPES[TYPES.get(name, 'string')]}")
+            db.execute(f"ALTER TABLE programmes ADD COLUMN {_quote(name)} {SQL_TYPES[TYPES.get(name, 'string')]}")
             have.add(name)
 
 
 def _insert_row(db: sqlite3.Connection, run_id: str, row: Mapping[str, Any]) -> None:
     names = ["run_id", *row]
-    db.execute(f"INSERT INTO programme_rows ({', '.join(map(_quote, names))}) VALUES ({', '.join('?' * len(names))})",
+    db.execute(f"INSERT INTO programmes ({', '.join(map(_quote, names))}) VALUES ({', '.join('?' * len(names))})",
                (run_id, *row.values()))
     db.execute("INSERT INTO programme_hashes VALUES (?, ?, ?)", (run_id, row["programme_id"], row_hash(row)))
 
@@ -64,16 +64,17 @@ def _v2(db: sqlite3.Connection) -> None:
     """Typed rows and per-programme hashes replace v1's JSON text rows (which are converted, then dropped)."""
     columns = ", ".join(f"{_quote(c.name)} {SQL_TYPES[c.table_type]}" for c in COLUMNS if c.name != "programme_id")
     _script(db, f"""
-        CREATE TABLE programme_rows (run_id TEXT NOT NULL REFERENCES runs(run_id), programme_id TEXT NOT NULL,
-                                     {columns}, PRIMARY KEY (run_id, programme_id));
+        ALTER TABLE programmes RENAME TO programmes_v1;
+        CREATE TABLE programmes (run_id TEXT NOT NULL REFERENCES runs(run_id), programme_id TEXT NOT NULL,
+                                 {columns}, PRIMARY KEY (run_id, programme_id));
         CREATE TABLE programme_hashes (run_id TEXT NOT NULL REFERENCES runs(run_id), programme_id TEXT NOT NULL,
                                        hash TEXT NOT NULL, PRIMARY KEY (run_id, programme_id))
     """)
-    for run_id, text in db.execute("SELECT run_id, row FROM programmes ORDER BY run_id, programme_id").fetchall():
+    for run_id, text in db.execute("SELECT run_id, row FROM programmes_v1 ORDER BY run_id, programme_id").fetchall():
         row = typed_row(json.loads(text))
         _ensure_columns(db, row)
         _insert_row(db, run_id, row)
-    db.execute("DROP TABLE programmes")
+    db.execute("DROP TABLE programmes_v1")
 
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
@@ -131,7 +132,7 @@ class History:
 
     def rows_of(self, run_id: str) -> list[dict[str, Any]]:
         """A run's typed rows ([] when the run was pruned to its hashes or kept none)."""
-        cursor = self.db.execute("SELECT * FROM programme_rows WHERE run_id = ? ORDER BY programme_id", (run_id,))
+        cursor = self.db.execute("SELECT * FROM programmes WHERE run_id = ? ORDER BY programme_id", (run_id,))
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, values)) for values in cursor]
         for row in rows:
@@ -142,7 +143,7 @@ class History:
         return rows
 
     def has_rows(self, run_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM programme_rows WHERE run_id = ? LIMIT 1", (run_id,)).fetchone() is not None
+        return self.db.execute("SELECT 1 FROM programmes WHERE run_id = ? LIMIT 1", (run_id,)).fetchone() is not None
 
     def hashes_of(self, run_id: str) -> dict[str, str]:
         return dict(self.db.execute("SELECT programme_id, hash FROM programme_hashes WHERE run_id = ?", (run_id,)))
@@ -186,7 +187,7 @@ class History:
                 self.db.execute("INSERT INTO id_map VALUES (?, ?, ?) ON CONFLICT(source_ref) DO UPDATE SET "
                                 "programme_id = excluded.programme_id, last_run = excluded.last_run", (ref, pid, run_id))
             if keep_runs > 0:
-                self.db.execute("DELETE FROM programme_rows WHERE run_id IN (SELECT run_id FROM runs ORDER BY run_id "
+                self.db.execute("DELETE FROM programmes WHERE run_id IN (SELECT run_id FROM runs ORDER BY run_id "
                                 "DESC LIMIT -1 OFFSET ?)", (keep_runs,))
             self.db.execute("COMMIT")
         except BaseException:
