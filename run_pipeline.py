@@ -150,7 +150,8 @@ def run_command(
     except Exception as exc:  # the run's boundary: a clear message and exit 1, never a traceback for cron
         logger.exception("run failed")
         fail(f"run failed: {type(exc).__name__}: {exc}", EXIT_ERROR)
-    line = (f"{report['status']}: {report['programmes']} programmes; {report['changes_summary']}; "
+    why = f" ({report['reason']})" if report.get("reason") else ""
+    line = (f"{report['status']}{why}: {report['programmes']} programmes; {report['changes_summary']}; "
             f"report {report['run_dir']}/report.html")
     if code != 0:
         typer.echo(line, err=quiet)  # quiet: cron mails only what went wrong
