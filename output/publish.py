@@ -71,8 +71,10 @@ def review_summary(review: Sequence[ScoredPair], titles: Mapping[str, str]) -> d
 
 def describe_drift(drift: Sequence[Mapping[str, Any]], most: int = 3) -> str:
     """"studyportals records 10 → 5; masterstudies duration_months fill 100 → 0 %": why a run was held back."""
+    lost = {d["source"] for d in drift if d["field"] == "(records)"}  # its fill rates fell with its records
     parts = [f"{d['source']} records {d['before']} → {d['after']}" if d["field"] == "(records)"
-             else f"{d['source']} {d['field']} fill {d['before']:g} → {d['after']:g} %" for d in drift]
+             else f"{d['source']} {d['field']} fill {d['before']:g} → {d['after']:g} %"
+             for d in drift if d["field"] == "(records)" or d["source"] not in lost]
     return "; ".join(parts[:most]) + (f"; and {len(parts) - most} more" if len(parts) > most else "")
 
 
