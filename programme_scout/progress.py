@@ -71,8 +71,9 @@ class TerminalProgress:
     def on_page(self, source: str, outcome: str) -> None:
         task_id = self.tasks[source]
         task = self.progress.tasks[task_id]
-        if task.total is not None and task.completed + 1 > task.total:
-            self.progress.update(task_id, total=None)  # more pages than last time: no ETA rather than a wrong one
+        if task.total is not None and task.completed + 1 > task.total:  # more pages than last time: no ETA rather
+            task.total = None  # than a wrong one (rich's update() reads total=None as "unchanged")
+            task.finished_time = None
         speed = task.speed
         self.progress.update(task_id, advance=1, rate=f"{speed:.1f} pages/s" if speed else "")
 

@@ -4,6 +4,7 @@ v1 history (JSON text rows) in place. The mirror is a black box: "same ids", "no
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -39,7 +40,7 @@ def test_rows_are_typed_and_old_runs_are_pruned_to_hashes(tmp_path: Path):
     data = tmp_path / "data"
     ids = []
     for n in range(3):
-        code, report = run(settings(data, keep_runs=2), clock=lambda n=n: day(n))
+        code, report = run(settings(data, keep_runs=2), clock=functools.partial(day, n))
         assert code == 0
         ids.append(report["run_id"])
     db = sqlite3.connect(data / "history.sqlite")
