@@ -82,8 +82,9 @@ def main_callback(ctx: typer.Context,
                   quiet: bool = QUIET, log_level: Optional[str] = LOG_LEVEL) -> None:
     OPTIONS["quiet"] = quiet
     OPTIONS["log_level"] = log_level
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(run_command)
+    if ctx.invoked_subcommand is None:  # plain values: invoking the function would pass typer's OptionInfo defaults
+        ctx.invoke(run_command, offline=False, mirror=None, sources=None, data=None, config=None, accept_drift=None,
+                   quiet=quiet, log_level=log_level)
 
 
 def _settings_or_exit(config: Optional[Path], **overrides: object):  # type: ignore[no-untyped-def]

@@ -98,7 +98,7 @@ def render_html(report: dict[str, Any]) -> str:
 <h2>Pairs to review</h2><p>Similar records that were not merged: the most uncertain shown here, every one in <code>review.csv</code>.</p>
 <table><tr><th>left</th><th>right</th><th>score</th><th>why not merged</th></tr>{review}</table>
 <h2>Pages without a record</h2><table><tr><th>source</th><th>outcome</th><th>URL</th><th>reason</th></tr>{errors}</table>
-<p><a href="../../index.html">All runs</a></p>
+<p>Every run, with trends: <code>index.html</code> in the data directory.</p>
 </body></html>
 """
 

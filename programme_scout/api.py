@@ -6,6 +6,7 @@ string → "string", integer → "Int64", number → "Float64", boolean → "boo
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean"
 
 def _settings(config: Any = None, **overrides: Any) -> Settings:
     if isinstance(config, Settings):
-        return config
+        return dataclasses.replace(config, **overrides)
     return load_settings(find_config(Path(config) if config is not None else None), **overrides)
 
 

@@ -84,3 +84,10 @@ def test_drift_summary_says_why(tmp_path: Path):
     assert re.match(r"drift: not published \(masterstudies records \d+ → 0\): \d+ programmes; ", line), line
     report = json.loads((sorted((data / "runs").iterdir())[-1] / "report.json").read_text())
     assert report["reason"].startswith("masterstudies records ")
+
+
+def test_the_bare_command_is_run_with_the_config_of_the_working_directory(tmp_path: Path):
+    (tmp_path / "programme-scout.toml").write_text(f'[run]\noffline = true\ndata_dir = "d"\nmirror_dir = "{MIRROR}"\n')
+    done = cli("--quiet", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stderr
+    assert (tmp_path / "d" / "latest" / "programmes.csv").is_file()
