@@ -277,8 +277,9 @@ def runs_command(data: Optional[Path] = typer.Option(None, "--data", help="Data 
     _, history = _history_or_exit(data, config)
     for run in history.runs():
         summary = json.loads(run["summary"])
+        why = f"  ({summary['reason']})" if summary.get("reason") else ""
         typer.echo(f"{run['run_id']}  {run['status']:<10} exit {run['exit_code']}  {summary.get('programmes', 0):>5} "
-                   f"programmes  {summary.get('changes_summary', '')}")
+                   f"programmes  {summary.get('changes_summary', '')}{why}")
 
 
 @app.command("link-eval")

@@ -84,6 +84,8 @@ def test_drift_summary_says_why(tmp_path: Path):
     assert re.match(r"drift: not published \(masterstudies records \d+ → 0\): \d+ programmes; ", line), line
     report = json.loads((sorted((data / "runs").iterdir())[-1] / "report.json").read_text())
     assert report["reason"].startswith("masterstudies records ")
+    runs = cli("runs", "--data", str(data)).stdout.splitlines()
+    assert runs[-1].split()[1:4] == ["drift", "exit", "3"] and runs[-1].endswith(f"({report['reason']})")
 
 
 def test_the_bare_command_is_run_with_the_config_of_the_working_directory(tmp_path: Path):
