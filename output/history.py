@@ -70,7 +70,8 @@ def _v2(db: sqlite3.Connection) -> None:
         CREATE TABLE programme_hashes (run_id TEXT NOT NULL REFERENCES runs(run_id), programme_id TEXT NOT NULL,
                                        hash TEXT NOT NULL, PRIMARY KEY (run_id, programme_id))
     """)
-    for run_id, text in db.execute("SELECT run_id, row FROM programmes_v1 ORDER BY run_id, programme_id").fetchall():
+    # streamed: SQLite lets one connection read one table while writing another
+    for run_id, text in db.execute("SELECT run_id, row FROM programmes_v1 ORDER BY run_id, programme_id"):
         row = typed_row(json.loads(text))
         _ensure_columns(db, row)
         _insert_row(db, run_id, row)

@@ -23,8 +23,17 @@ def arrow_schema(columns: Sequence[str]) -> Any:
 
 
 def _value(kind: str, value: Any) -> Any:
-    if kind == "date" and isinstance(value, str):
-        return date.fromisoformat(value)
+    """A cell that does not have its column's type (never written by us) is left empty, not guessed."""
+    if value is None:
+        return None
+    if kind == "date":
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return None
+    expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
+    if not isinstance(value, expected[kind]) or (kind in ("integer", "number") and isinstance(value, bool)):
+        return None
     return value
 
 

@@ -86,11 +86,15 @@ def csv_fill_rates(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) ->
 
 
 def optional_output(name: str, write: Any, *args: Any) -> None:
-    """Parquet and xlsx need pyarrow and openpyxl; without them the run still publishes, and says so."""
+    """Parquet and xlsx need pyarrow and openpyxl; without them (or past a worksheet's row limit) the run still
+    publishes, and says so."""
     try:
         write(*args)
     except ImportError as exc:
         log.warning("%s not written: %s (pip install pyarrow openpyxl)", name, exc)
+    except OverflowError as exc:
+        args[0].unlink(missing_ok=True)
+        log.warning("%s not written: %s", name, exc)
 
 
 def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],

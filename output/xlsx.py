@@ -12,6 +12,8 @@ from pathlib import Path
 
 from output.typed import TYPES, typed_row
 
+MAX_ROWS = 1_048_576  # a worksheet's limit, header included
+
 
 def write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
     from openpyxl import Workbook
@@ -22,7 +24,9 @@ def write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, s
     sheet.freeze_panes = "B2"
     sheet.append(list(columns))
     kinds = [TYPES.get(c, "string") for c in columns]
-    for row in rows:
+    for n, row in enumerate(rows, 2):
+        if n > MAX_ROWS:
+            raise OverflowError(f"more than {MAX_ROWS - 1} programmes do not fit one worksheet: use the CSV or Parquet")
         values = typed_row(row)
         out = []
         for name, kind in zip(columns, kinds):

@@ -148,3 +148,18 @@ def test_duckdb_reads_the_parquet_with_types(latest: Path):
     types = {name: kind for name, kind, *_ in described}
     assert types["ects"] == "BIGINT" and types["ielts_min"] == "DOUBLE" and types["stale"] == "BOOLEAN"
     assert types["first_seen"] == "DATE" and types["title"] == "VARCHAR"
+
+
+def test_parquet_leaves_a_mistyped_cell_empty(tmp_path: Path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from output.parquet import write_parquet
+
+    columns = ["programme_id", "ects", "first_seen", "stale"]
+    write_parquet(tmp_path / "p.parquet", columns, [{"programme_id": "a", "ects": "120", "first_seen": "2026-11-24",
+                                                     "stale": "false"},
+                                                    {"programme_id": "b", "ects": "about 90", "first_seen": "soon",
+                                                     "stale": "false"}])
+    table = pq.read_table(tmp_path / "p.parquet").to_pylist()
+    assert [r["ects"] for r in table] == [120, None] and table[1]["first_seen"] is None
+    write_parquet(tmp_path / "empty.parquet", columns, [])
+    assert pq.read_table(tmp_path / "empty.parquet").schema.names == columns
