@@ -53,3 +53,15 @@ def test_readme_examples_run_as_written(checkout: Path):
     assert "0 programmes added, 0 removed, 0 changed" in diff.stdout and "no changes" in detail.stdout
     assert (checkout / "data" / "latest" / "programmes.csv").is_file()  # data_dir relative to the config file
     assert (checkout / "data" / "index.html").is_file()
+
+
+def test_readme_python_example_runs_as_written(checkout: Path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = text.split("<!-- api-example: run by tests/test_cli_readme.py -->", 1)[1].split("```python\n", 1)[1]
+    code = code.split("```", 1)[0]
+    env = {"PATH": os.environ["PATH"], "HOME": str(checkout.parent), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=checkout, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    exit_code, rows, dtype, changed = done.stdout.split()
+    assert (exit_code, dtype, changed) == ("0", "Int64", "0") and int(rows) > 0
+    assert (checkout / "data" / "latest").is_symlink()
