@@ -93,3 +93,9 @@ def test_the_bare_command_is_run_with_the_config_of_the_working_directory(tmp_pa
     done = cli("--quiet", cwd=tmp_path)
     assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stderr
     assert (tmp_path / "d" / "latest" / "programmes.csv").is_file()
+
+
+def test_a_missing_config_named_by_the_environment_is_a_usage_error(tmp_path: Path):
+    done = cli("run", "--offline", cwd=tmp_path, env={"PROGRAMME_SCOUT_CONFIG": str(tmp_path / "gone.toml")})
+    assert done.returncode == 2 and "cannot read config" in done.stderr and "gone.toml" in done.stderr
+    assert not any(tmp_path.iterdir())
