@@ -18,6 +18,7 @@ import typer
 
 if TYPE_CHECKING:
     from output.history import History
+    from programme_scout.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=__doc__)
 ROOT = Path(__file__).resolve().parent
@@ -87,7 +88,7 @@ def main_callback(ctx: typer.Context,
                    quiet=quiet, log_level=log_level)
 
 
-def _settings_or_exit(config: Optional[Path], **overrides: object):  # type: ignore[no-untyped-def]
+def _settings_or_exit(config: Optional[Path], **overrides: object) -> tuple[Optional[Path], "Settings"]:
     """Settings from `--config`, $PROGRAMME_SCOUT_CONFIG or ./programme-scout.toml (see settings.find_config)."""
     from programme_scout.settings import SettingsError, find_config, load_settings
 
@@ -127,7 +128,7 @@ def run_command(
     from programme_scout.progress import CronProgress, TerminalProgress
 
     quiet = quiet or bool(OPTIONS["quiet"])
-    log_level = log_level or OPTIONS["log_level"]  # type: ignore[assignment]
+    log_level = log_level or (str(OPTIONS["log_level"]) if OPTIONS["log_level"] else None)
     config_path, settings = _settings_or_exit(
         config, offline=offline or None, mirror_dir=mirror,
         sources=tuple(s.strip() for s in sources.split(",") if s.strip()) if sources else None,
