@@ -85,6 +85,12 @@ def csv_fill_rates(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) ->
     return {c: round(100.0 * sum(1 for r in rows if r.get(c, "") != "") / len(rows), 1) for c in columns}
 
 
+def history_summary(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The report as the history keeps it: bounded whatever the crawl's size (report.json keeps every error)."""
+    errors = report.get("errors", [])
+    return {**report, "errors": errors[:REVIEW_IN_REPORT], "errors_total": len(errors)}
+
+
 def optional_output(name: str, write: Any, *args: Any) -> None:
     """Parquet and xlsx need pyarrow and openpyxl; without them (or past a worksheet's row limit) the run still
     publishes, and says so."""
@@ -170,7 +176,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     history.record_run(run_id=build.run_id, started_at=build.started.isoformat(timespec="seconds"),
                        ended_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                        status="partial" if exit_code == EXIT_STALE else ("published" if published else "drift"),
-                       exit_code=exit_code, settings=settings.to_dict(), summary=report, sources=stats,
+                       exit_code=exit_code, settings=settings.to_dict(), summary=history_summary(report), sources=stats,
                        rows=rows, id_map=id_map if published else None, run_date=today, published=published,
                        keep_runs=settings.publish.keep_runs)
     if published:

@@ -58,14 +58,15 @@ class TerminalProgress:
     """rich bars: per source pages done (of the expected count when known), rate and ETA; then the phases."""
 
     def __init__(self, sources: Sequence[str], expected: Mapping[str, int] | None = None) -> None:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
 
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<16}"), BarColumn(),
-                                 MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                                 TextColumn("ETA"), TimeRemainingColumn())
+                                 TextColumn("{task.fields[count]:>14}"), TextColumn("{task.fields[rate]:>14}"),
+                                 TimeElapsedColumn(), TextColumn("{task.fields[eta]}"), TimeRemainingColumn())
         expected = expected or {}
-        self.tasks = {s: self.progress.add_task(s, total=expected.get(s) or None, rate="") for s in sources}
+        self.tasks = {s: self.progress.add_task(s, total=expected.get(s) or None, rate="", eta="ETA",
+                                                count=f"0/{expected.get(s) or '?'} pages") for s in sources}
         self.phase: Any = None
 
     def on_page(self, source: str, outcome: str) -> None:
@@ -75,7 +76,8 @@ class TerminalProgress:
             task.total = None  # than a wrong one (rich's update() reads total=None as "unchanged")
             task.finished_time = None
         speed = task.speed
-        self.progress.update(task_id, advance=1, rate=f"{speed:.1f} pages/s" if speed else "")
+        self.progress.update(task_id, advance=1, rate=f"{speed:.1f} pages/s" if speed else "",
+                             count=f"{int(task.completed) + 1}/{int(task.total) if task.total else '?'} pages")
 
     def on_stage(self, stage: str) -> None:
         if stage == "crawl":
@@ -84,7 +86,7 @@ class TerminalProgress:
             task = self.progress.tasks[task_id]
             self.progress.update(task_id, total=task.completed)
         if self.phase is None:
-            self.phase = self.progress.add_task(stage, total=None, rate="")
+            self.phase = self.progress.add_task(stage, total=None, rate="", count="", eta="")
         else:
             self.progress.update(self.phase, description=stage)
 
@@ -93,4 +95,6 @@ class TerminalProgress:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self.phase is not None:
+            self.progress.update(self.phase, description="done" if error is None else "failed", total=1, completed=1)
         self.progress.stop()
