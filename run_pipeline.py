@@ -12,9 +12,13 @@ import logging
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from output.history import History
+    from programme_scout.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, help=__doc__)
 ROOT = Path(__file__).resolve().parent
@@ -26,12 +30,18 @@ class JsonLines(logging.Formatter):
                            "level": record.levelname.lower(), "message": record.getMessage()})
 
 
-def setup_logging() -> bool:
-    """Human lines and progress bars on a terminal; JSON lines, no colours, when cron reads us."""
+LEVELS = ("debug", "info", "warning", "error")
+# Options that may be given before the command (`programme-scout --quiet run`) or after it (`... run --quiet`).
+OPTIONS: dict[str, object] = {"quiet": False, "log_level": None}
+
+
+def setup_logging(quiet: bool = False, level: str | None = None) -> bool:
+    """Human lines and progress bars on a terminal; JSON lines, no colours, when cron reads us. `--quiet` keeps
+    warnings and errors only; `--log-level` sets the level outright."""
     logger = logging.getLogger("programme_scout")
-    logger.setLevel(logging.INFO)
+    logger.setLevel((level or ("warning" if quiet else "info")).upper())
     logger.handlers.clear()
-    interactive = sys.stdout.isatty()  # cron: stdout is a file or a pipe
+    interactive = sys.stdout.isatty() and not quiet  # cron: stdout is a file or a pipe
     if interactive:
         from rich.logging import RichHandler
 
@@ -48,10 +58,54 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        import programme_scout
+
+        typer.echo(f"programme-scout {programme_scout.__version__}")
+        raise typer.Exit(0)
+
+
+def _check_level(value: Optional[str]) -> Optional[str]:
+    if value is not None and value.lower() not in LEVELS:
+        raise typer.BadParameter(f"one of {', '.join(LEVELS)}")
+    return value.lower() if value else None
+
+
+QUIET = typer.Option(False, "--quiet", "-q", help="Print nothing on success (warnings and errors still go to stderr).")
+LOG_LEVEL = typer.Option(None, "--log-level", callback=_check_level, help="debug, info, warning or error.")
+
+
 @app.callback(invoke_without_command=True)
-def main_callback(ctx: typer.Context) -> None:
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(run_command)
+def main_callback(ctx: typer.Context,
+                  version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                               help="Print the version and exit."),
+                  quiet: bool = QUIET, log_level: Optional[str] = LOG_LEVEL) -> None:
+    OPTIONS["quiet"] = quiet
+    OPTIONS["log_level"] = log_level
+    if ctx.invoked_subcommand is None:  # plain values: invoking the function would pass typer's OptionInfo defaults
+        ctx.invoke(run_command, offline=False, mirror=None, sources=None, data=None, config=None, accept_drift=None,
+                   quiet=quiet, log_level=log_level)
+
+
+def _settings_or_exit(config: Optional[Path], **overrides: object) -> tuple[Optional[Path], "Settings"]:
+    """Settings from `--config`, $PROGRAMME_SCOUT_CONFIG or ./programme-scout.toml (see settings.find_config)."""
+    from programme_scout.settings import SettingsError, find_config, load_settings
+
+    path = find_config(config)
+    try:
+        return path, load_settings(path, **overrides)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+def _expected_pages(data_dir: Path) -> dict[str, int]:
+    """Pages per source in the last published run: the progress bars' totals."""
+    try:
+        report = json.loads((data_dir / "latest" / "report.json").read_text(encoding="utf-8"))
+        return {s: sum(counts.values()) for s, counts in report.get("pages", {}).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 @app.command("run")
@@ -60,46 +114,51 @@ def run_command(
     mirror: Optional[Path] = typer.Option(None, "--mirror", help="Mirror directory (default fixtures/mirror)."),
     sources: Optional[str] = typer.Option(None, "--sources", help="Comma-separated: studyportals,topuniversities,masterstudies."),
     data: Optional[Path] = typer.Option(None, "--data", help="Data directory (default data)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="TOML settings file."),
+    config: Optional[Path] = typer.Option(None, "--config", help="TOML settings file (default $PROGRAMME_SCOUT_CONFIG, "
+                                                                 "else ./programme-scout.toml)."),
     accept_drift: Optional[bool] = typer.Option(None, "--accept-drift", help="Publish even when the drift guard objects."),
+    quiet: bool = QUIET, log_level: Optional[str] = LOG_LEVEL,
 ) -> None:
     """Crawl, reconcile, write and (unless drift) publish one run."""
+    import os
+
     from output.lock import Locked
     from programme_scout.gcpause import collector_paused
     from programme_scout.pipeline import EXIT_ERROR, EXIT_LOCKED, EXIT_USAGE, run
-    from programme_scout.settings import SettingsError, load_settings
+    from programme_scout.progress import CronProgress, TerminalProgress
 
-    try:
-        settings = load_settings(config, offline=offline or None, mirror_dir=mirror,
-                                 sources=tuple(s.strip() for s in sources.split(",") if s.strip()) if sources else None,
-                                 data_dir=data, accept_drift=accept_drift)
-    except SettingsError as exc:
-        fail(str(exc), EXIT_USAGE)
+    quiet = quiet or bool(OPTIONS["quiet"])
+    log_level = log_level or (str(OPTIONS["log_level"]) if OPTIONS["log_level"] else None)
+    config_path, settings = _settings_or_exit(
+        config, offline=offline or None, mirror_dir=mirror,
+        sources=tuple(s.strip() for s in sources.split(",") if s.strip()) if sources else None,
+        data_dir=data, accept_drift=accept_drift)
     if settings.offline and not settings.mirror_dir.is_dir():
         fail(f"mirror directory {settings.mirror_dir} does not exist", EXIT_USAGE)
-    interactive = setup_logging()
-    progress = None
-    on_page = None
+    interactive = setup_logging(quiet, log_level)
+    logger = logging.getLogger("programme_scout")
+    logger.info("config: %s", config_path.resolve() if config_path else "none found (defaults; --config, "
+                "$PROGRAMME_SCOUT_CONFIG or ./programme-scout.toml)")
+    progress: TerminalProgress | CronProgress
     if interactive:
-        from rich.progress import Progress
-
-        progress = Progress()
-        tasks = {s: progress.add_task(s, total=None) for s in settings.sources}
-        on_page = lambda source, outcome: progress.advance(tasks[source])  # noqa: E731
-        progress.start()
+        progress = TerminalProgress(settings.sources, _expected_pages(settings.data_dir))
+    else:
+        progress = CronProgress(settings.sources, float(os.environ.get("PROGRAMME_SCOUT_PROGRESS_SECONDS", "60")))
     try:
-        with collector_paused():  # a run builds millions of objects and no cycles: see programme_scout.gcpause
-            code, report = run(settings, on_page=on_page)
+        with progress, collector_paused():  # a run builds millions of objects and no cycles: see gcpause
+            code, report = run(settings, on_page=progress.on_page, on_stage=progress.on_stage)
     except Locked as exc:
         fail(str(exc), EXIT_LOCKED)
     except Exception as exc:  # the run's boundary: a clear message and exit 1, never a traceback for cron
-        logging.getLogger("programme_scout").exception("run failed")
+        logger.exception("run failed")
         fail(f"run failed: {type(exc).__name__}: {exc}", EXIT_ERROR)
-    finally:
-        if progress is not None:
-            progress.stop()
-    typer.echo(f"{report['status']}: {report['programmes']} programmes; {report['changes_summary']}; "
-               f"report {report['run_dir']}/report.html")
+    why = f" ({report['reason']})" if report.get("reason") else ""
+    line = (f"{report['status']}{why}: {report['programmes']} programmes; {report['changes_summary']}; "
+            f"report {report['run_dir']}/report.html")
+    if code != 0:
+        typer.echo(line, err=quiet)  # quiet: cron mails only what went wrong
+    elif not quiet:
+        typer.echo(line)
     raise typer.Exit(code)
 
 
@@ -177,39 +236,51 @@ def normalize_command(
         fail(str(exc.args[0]), 2)
 
 
-@app.command("diff")
-def diff_command(old_run: Optional[str] = typer.Argument(None), new_run: Optional[str] = typer.Argument(None),
-                 data: Path = typer.Option(Path("data"), "--data"),
-                 out: Optional[Path] = typer.Option(None, "--out", help="Write changes.json and changes.csv here.")) -> None:
-    """Compare two runs (default: the last two published) and summarise the changes."""
-    from output.diff import compare, render_summary, write_changes
+def _history_or_exit(data: Optional[Path], config: Optional[Path]) -> tuple[Path, "History"]:
+    """The history of an existing data directory; never creates one (a typo in --data is an error, exit 2)."""
     from output.history import History
 
-    history = History(data / "history.sqlite")
-    runs = history.published_runs()
-    if old_run is None or new_run is None:
-        if len(runs) < 2:
-            fail("fewer than two published runs to compare", 2)
-        old_run, new_run = runs[-2], runs[-1]
-    known = {r["run_id"] for r in history.runs()}
-    for run_id in (old_run, new_run):
-        if run_id not in known:
-            fail(f"no run {run_id!r} in {data / 'history.sqlite'}", 2)
-    diff = compare(history.rows_of(old_run), history.rows_of(new_run))
-    typer.echo(f"{old_run} → {new_run}: {render_summary(diff)}")
+    if data is None:
+        data = _settings_or_exit(config)[1].data_dir
+    path = data / "history.sqlite"
+    if not path.is_file():
+        fail(f"no run history at {path} (is --data right? a run creates it)", 2)
+    return data, History(path)
+
+
+@app.command("diff")
+def diff_command(old_run: Optional[str] = typer.Argument(None, help="Run id (default: the last but one published)."),
+                 new_run: Optional[str] = typer.Argument(None, help="Run id (default: the latest published)."),
+                 data: Optional[Path] = typer.Option(None, "--data", help="Data directory (default: the config's)."),
+                 config: Optional[Path] = typer.Option(None, "--config"),
+                 detail: bool = typer.Option(False, "--detail", help="Every change, as text, with each programme's title."),
+                 out: Optional[Path] = typer.Option(None, "--out", help="Write changes.json and changes.csv here.")) -> None:
+    """Compare two runs: OLD with the latest published run, or OLD with NEW; default the last two published."""
+    from output.diff import render_detail, render_summary, write_changes
+    from output.runrows import RunRowsError, compare_runs
+
+    data_dir, history = _history_or_exit(data, config)
+    try:
+        old_id, new_id, diff = compare_runs(history, data_dir, old_run, new_run)
+    except RunRowsError as exc:
+        fail(str(exc), 2)
+    typer.echo(f"{old_id} → {new_id}: {render_summary(diff)}")
+    if detail:
+        typer.echo(render_detail(diff), nl=False)
     if out is not None:
         write_changes(diff, out)
 
 
 @app.command("runs")
-def runs_command(data: Path = typer.Option(Path("data"), "--data")) -> None:
+def runs_command(data: Optional[Path] = typer.Option(None, "--data", help="Data directory (default: the config's)."),
+                 config: Optional[Path] = typer.Option(None, "--config")) -> None:
     """List the run history."""
-    from output.history import History
-
-    for run in History(data / "history.sqlite").runs():
+    _, history = _history_or_exit(data, config)
+    for run in history.runs():
         summary = json.loads(run["summary"])
+        why = f"  ({summary['reason']})" if summary.get("reason") else ""
         typer.echo(f"{run['run_id']}  {run['status']:<10} exit {run['exit_code']}  {summary.get('programmes', 0):>5} "
-                   f"programmes  {summary.get('changes_summary', '')}")
+                   f"programmes  {summary.get('changes_summary', '')}{why}")
 
 
 @app.command("link-eval")

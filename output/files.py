@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,11 @@ def read_raw(path: Path) -> list[RawRecord]:
         return [RawRecord.from_dict(json.loads(line)) for line in fh if line.strip()]
 
 
-def datapackage() -> dict[str, Any]:
+def datapackage(columns: Sequence[str] = COLUMN_NAMES) -> dict[str, Any]:
     fields = []
     for column in COLUMNS:
+        if column.name not in columns:
+            continue
         field: dict[str, Any] = {"name": column.name, "type": column.table_type, "description": column.description}
         if column.table_type == "boolean":
             field["trueValues"], field["falseValues"] = ["true"], ["false"]
@@ -55,23 +58,40 @@ def datapackage() -> dict[str, Any]:
     }
 
 
+CONFLICT_COLUMNS = ["programme_id", "field", "source", "value", "chosen", "rule"]
+REVIEW_COLUMNS = ["left", "right", "score", "title_similarity", "left_title", "right_title", "reasons"]
+
+
+def conflict_rows(programmes: Sequence[CanonicalRecord]) -> list[dict[str, str]]:
+    return [{"programme_id": p.programme_id, "field": c.field, "source": v.source, "value": neutralise(str(v.value)),
+             "chosen": neutralise(str(c.chosen)), "rule": c.rule}
+            for p in programmes for c in p.conflicts for v in c.values]
+
+
+def review_rows(review: Sequence[ScoredPair], titles: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"left": p.left, "right": p.right, "score": str(p.score), "title_similarity": str(p.title_similarity),
+             "left_title": neutralise(titles.get(p.left, "")), "right_title": neutralise(titles.get(p.right, "")),
+             "reasons": "; ".join(p.reasons)} for p in review]
+
+
+def write_records(run_dir: Path, programmes: Iterable[CanonicalRecord]) -> None:
+    """programmes.json (one array) and programmes.jsonl, record by record: no whole-document string in memory."""
+    with open(run_dir / "programmes.json", "w", encoding="utf-8") as whole, \
+            open(run_dir / "programmes.jsonl", "w", encoding="utf-8") as lines:
+        whole.write("[")
+        for n, programme in enumerate(programmes):
+            record = json.loads(dump(to_dict(programme)))  # plain JSON types, keys sorted
+            whole.write(("," if n else "") + "\n" + textwrap.indent(
+                json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False), "  "))
+            lines.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+        whole.write("\n]\n")
+
+
 def write_run_files(run_dir: Path, programmes: Sequence[CanonicalRecord], rows: Sequence[Mapping[str, str]],
-                    review: Sequence[ScoredPair], titles: Mapping[str, str]) -> None:
-    write_csv(run_dir / "programmes.csv", COLUMN_NAMES, rows)
-    (run_dir / "datapackage.json").write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
-    records = [json.loads(dump(to_dict(p))) for p in programmes]
-    (run_dir / "programmes.json").write_text(json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
-    with open(run_dir / "programmes.jsonl", "w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(dump(record) + "\n")
-    conflicts = [
-        {"programme_id": p.programme_id, "field": c.field, "source": v.source, "value": neutralise(str(v.value)),
-         "chosen": neutralise(str(c.chosen)), "rule": c.rule}
-        for p in programmes for c in p.conflicts for v in c.values]
-    write_csv(run_dir / "conflicts.csv", ["programme_id", "field", "source", "value", "chosen", "rule"], conflicts)
-    review_rows = [{"left": p.left, "right": p.right, "score": str(p.score), "title_similarity": str(p.title_similarity),
-                    "left_title": neutralise(titles.get(p.left, "")), "right_title": neutralise(titles.get(p.right, "")),
-                    "reasons": "; ".join(p.reasons)} for p in review]
-    write_csv(run_dir / "review.csv", ["left", "right", "score", "title_similarity", "left_title", "right_title",
-                                       "reasons"], review_rows)
+                    conflicts: Sequence[Mapping[str, str]], review: Sequence[Mapping[str, str]],
+                    columns: Sequence[str] = COLUMN_NAMES) -> None:
+    write_csv(run_dir / "programmes.csv", columns, rows)
+    (run_dir / "datapackage.json").write_text(json.dumps(datapackage(columns), indent=2) + "\n", encoding="utf-8")
+    write_records(run_dir, programmes)
+    write_csv(run_dir / "conflicts.csv", CONFLICT_COLUMNS, conflicts)
+    write_csv(run_dir / "review.csv", REVIEW_COLUMNS, review)

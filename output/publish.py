@@ -22,10 +22,14 @@ from normalize.fields import VALUE_FIELDS
 from normalize.link import review_summary
 from normalize.models import SourceRecord
 from normalize.reconcile import Reconciled
-from output.diff import compare, render_summary, write_changes
-from output.files import write_run_files
-from output.report import write_report
+from output.columns import COLUMN_NAMES
+from output.database import write_database
+from output.diff import compare, counts, render_summary, write_changes
+from output.files import conflict_rows, review_rows, write_run_files
+from output.report import write_index, write_report
+from output.parquet import write_parquet
 from output.tables import programme_row, read_csv
+from output.xlsx import write_xlsx
 from programme_scout.settings import PublishSettings, Settings
 from scrapers.records import CrawlResult
 
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from output.build import RunBuild
 
 log = logging.getLogger("programme_scout")
+
 EXIT_OK, EXIT_DRIFT, EXIT_STALE = 0, 3, 4
 REVIEW_IN_REPORT = 50  # the best uncertain pairs shown in the report and history; review.csv holds them all
 PAGE_OUTCOMES = ("ok", "not_modified", "blocked", "failed", "not_found", "robots_disallowed")
@@ -65,6 +70,40 @@ def _review(reconciled: Reconciled, titles: Mapping[str, str]) -> dict[str, Any]
     return summary
 
 
+def describe_drift(drift: Sequence[Mapping[str, Any]], most: int = 3) -> str:
+    """"studyportals records 10 → 5; masterstudies duration_months fill 100 → 0 %": why a run was held back."""
+    lost = {d["source"] for d in drift if d["field"] == "(records)"}  # its fill rates fell with its records
+    parts = [f"{d['source']} records {d['before']} → {d['after']}" if d["field"] == "(records)"
+             else f"{d['source']} {d['field']} fill {d['before']:g} → {d['after']:g} %"
+             for d in drift if d["field"] == "(records)" or d["source"] not in lost]
+    return "; ".join(parts[:most]) + (f"; and {len(parts) - most} more" if len(parts) > most else "")
+
+
+def csv_fill_rates(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> dict[str, float]:
+    """Share of non-empty cells per column of the published CSV (percent)."""
+    if not rows:
+        return {c: 0.0 for c in columns}
+    return {c: round(100.0 * sum(1 for r in rows if r.get(c, "") != "") / len(rows), 1) for c in columns}
+
+
+def history_summary(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The report as the history keeps it: bounded whatever the crawl's size (report.json keeps every error)."""
+    errors = report.get("errors", [])
+    return {**report, "errors": errors[:REVIEW_IN_REPORT], "errors_total": len(errors)}
+
+
+def optional_output(name: str, write: Any, *args: Any) -> None:
+    """Parquet and xlsx need pyarrow and openpyxl; without them (or past a worksheet's row limit) the run still
+    publishes, and says so."""
+    try:
+        write(*args)
+    except ImportError as exc:
+        log.warning("%s not written: %s (pip install pyarrow openpyxl)", name, exc)
+    except OverflowError as exc:
+        args[0].unlink(missing_ok=True)
+        log.warning("%s not written: %s", name, exc)
+
+
 def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],
             reconciled: Reconciled) -> Outcome:
     """Write the run's files into the build, judge drift, commit the run to history and, unless drifted, swap
@@ -87,7 +126,9 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         first, last = dates.get(programme.programme_id, (today, today))
         rows.append(programme_row(programme, first_seen=first, last_seen=last if programme.stale else today))
     titles = {r.ref: r.title or "" for r in source_records}
-    write_run_files(build.path, reconciled.programmes, rows, reconciled.link.review, titles)
+    columns = [c for c in COLUMN_NAMES if settings.publish.csv_last_seen or c != "last_seen"]
+    conflicts, review = conflict_rows(reconciled.programmes), review_rows(reconciled.link.review, titles)
+    write_run_files(build.path, reconciled.programmes, rows, conflicts, review, columns)
     ids = [row["programme_id"] for row in rows]
     if len(ids) != len(set(ids)):
         raise RunFailed("duplicate programme ids in the run")
@@ -98,11 +139,16 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     drift = find_drift(history.source_stats(previous_runs[-1]) if previous_runs else {}, stats, settings.publish)
     published = not drift or settings.publish.accept_drift
     if not published:
-        exit_code, status = EXIT_DRIFT, "drift: not published"
+        exit_code, status, reason = EXIT_DRIFT, "drift: not published", describe_drift(drift)
     elif stale_sources:
         exit_code, status = EXIT_STALE, "published with stale sources"
+        reason = "; ".join(f"{s}: {why}" for s, why in sorted(stale_sources.items()))
     else:
-        exit_code, status = EXIT_OK, "published"
+        exit_code, status, reason = EXIT_OK, "published", ("drift accepted: " + describe_drift(drift)) if drift else ""
+    if not rows:
+        reason = "; ".join(filter(None, ["0 programmes", reason]))
+    stale_rows = [{"programme_id": r["programme_id"], "title": r["title"], "sources": r["sources"],
+                   "last_seen": r["last_seen"]} for r in rows if r["stale"] == "true"]
     report = {
         "run_id": build.run_id, "started_at": build.started.isoformat(timespec="seconds"), "status": status,
         "exit_code": exit_code,
@@ -115,20 +161,29 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         "conflicts_by_field": dict(Counter(c.field for p in reconciled.programmes for c in p.conflicts).most_common()),
         "review": _review(reconciled, titles), "skipped_blocks": reconciled.link.skipped_blocks,
         "errors": [r.to_dict() for res in crawled.values() for r in res.reports],
-        "drift": drift, "stale_sources": stale_sources, "eur_rate_date": rate_date().isoformat(),
+        "drift": drift, "stale_sources": stale_sources, "reason": reason, "eur_rate_date": rate_date().isoformat(), "changes": counts(diff),
+        "csv_fill_rates": csv_fill_rates(rows, columns), "stale_programmes": len(stale_rows),
+        "stale_rows": stale_rows[:REVIEW_IN_REPORT],
+        "failed_sources": {**{s: "no records" for s, st in stats.items() if not st["records"]}, **stale_sources},
     }
     write_report(build.path, report)
+    write_database(build.path / "programmes.sqlite", columns, rows, conflicts, review, diff,
+                   [*history.run_summaries(), report])
+    optional_output("programmes.parquet", write_parquet, build.path / "programmes.parquet", columns, rows)
+    optional_output("programmes.xlsx", write_xlsx, build.path / "programmes.xlsx", columns, rows)
     log.info("run %s: %s; %s", build.run_id, status, report["changes_summary"])
     final = build.finish()
     id_map = {ref: p.programme_id for p in reconciled.programmes for ref in p.source_keys}
     history.record_run(run_id=build.run_id, started_at=build.started.isoformat(timespec="seconds"),
                        ended_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                        status="partial" if exit_code == EXIT_STALE else ("published" if published else "drift"),
-                       exit_code=exit_code, settings=settings.to_dict(), summary=report, sources=stats,
-                       rows=rows if published else (), id_map=id_map if published else None, run_date=today)
+                       exit_code=exit_code, settings=settings.to_dict(), summary=history_summary(report), sources=stats,
+                       rows=rows, id_map=id_map if published else None, run_date=today, published=published,
+                       keep_runs=settings.publish.keep_runs)
     if published:
         swap_latest(build.data_dir, final)
         prune_runs(build.runs_dir, settings.publish.keep_runs, {final, build.latest})
+    write_index(build.data_dir, history.run_summaries())
     report["run_dir"] = str(final)
     return Outcome(published=published, stale_sources=stale_sources, report=report)
 

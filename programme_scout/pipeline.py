@@ -35,6 +35,7 @@ from scrapers.replay import MirrorTransport
 EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 1, 2, 75  # and from output.publish: 0 published, 3 drift, 4 stale sources
 log = logging.getLogger("programme_scout")
 OnPage = Callable[[str, str], None]
+OnStage = Callable[[str], None]  # "crawl", "reconcile", "publish": progress display
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +52,19 @@ def utc_now() -> datetime:
 
 
 def run(settings: Settings, *, on_page: OnPage | None = None, transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], datetime] = utc_now) -> tuple[int, dict[str, Any]]:
+        clock: Callable[[], datetime] = utc_now, on_stage: OnStage | None = None) -> tuple[int, dict[str, Any]]:
     """`clock` gives the run's start (its id and its date: first_seen, last_seen, deadlines in the past)."""
     with RunLock(settings.data_dir):
         recover(settings.data_dir)
         with RunBuild(settings.data_dir, started=clock()) as build:
             log.info("run %s started: sources %s, offline=%s", build.run_id, ",".join(settings.sources), settings.offline)
+            stage = on_stage or (lambda name: None)
+            stage("crawl")
             crawled = asyncio.run(crawl(settings, on_page, transport))
             gathered = gather(crawled, build)
+            stage("reconcile")
             reconciled = reconcile(gathered, settings, build)
+            stage("publish")
             outcome = publish(build, settings, gathered.crawled, gathered.stale_sources, reconciled)
             return outcome.report["exit_code"], outcome.report
 

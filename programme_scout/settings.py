@@ -8,6 +8,7 @@ and an unknown key is an error, so a typo in cron's config fails loudly instead 
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,8 @@ class PublishSettings:
     drift_max_count_drop: float = 0.30  # a source losing more than this share of records is drift
     drift_max_fill_drop_points: float = 25.0  # a field's fill rate falling more than this many points is drift
     accept_drift: bool = False
-    keep_runs: int = 30  # run directories kept under data/runs
+    keep_runs: int = 30  # run directories (and full history rows) kept; older runs keep their summary and hashes
+    csv_last_seen: bool = True  # false: programmes.csv leaves last_seen out (git-scraping: no daily churn)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +91,23 @@ class Settings:
 
 class SettingsError(ValueError):
     """The config file or a flag holds something we cannot use."""
+
+
+CONFIG_ENV = "PROGRAMME_SCOUT_CONFIG"
+CONFIG_NAME = "programme-scout.toml"
+
+
+def find_config(explicit: Path | None = None) -> Path | None:
+    """Which config file a run reads: `--config`, else $PROGRAMME_SCOUT_CONFIG, else ./programme-scout.toml if
+    present, else none (the defaults). Cron runs in $HOME, so the environment variable or `--config` is the
+    dependable way there; the file found is logged."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path(CONFIG_NAME)
+    return local if local.is_file() else None
 
 
 def _build(cls: type, values: dict[str, Any], where: str) -> Any:
@@ -138,9 +157,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         raise SettingsError(f"unknown section(s) in config: {', '.join(sorted(raw))}")
     if "start_urls" in top:
         top["start_urls"] = {**default_start_urls(), **{k: tuple(v) for k, v in top["start_urls"].items()}}
-    for key in ("data_dir", "mirror_dir"):
+    for key in ("data_dir", "mirror_dir"):  # relative to the file, not to wherever cron starts us
         if key in top:
-            top[key] = Path(top[key])
+            top[key] = Path(top[key]) if path is None else Path(path).resolve().parent / Path(top[key]).expanduser()
     if "sources" in top:
         top["sources"] = tuple(top["sources"])
     settings: Settings = _build(Settings, top, "run")
