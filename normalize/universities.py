@@ -140,21 +140,44 @@ def university_key(name: str) -> str:
     return aliases().get(key, key)
 
 
-_JOINT = re.compile(r"(jointly (?:organi[sz]ed|offered|delivered)|consortium|partner universities)[^.:]*[:.]?([^.]*)",
+_JOINT = re.compile(r"(jointly (?:organi[sz]ed|offered|delivered)|consortium|partner universities)([^.:]*)([:.]?)",
                     re.IGNORECASE)
 _INSTITUTION = re.compile(
     r"(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*(?:University|Universität|Université|Universidad|Universiteit|Institute|"
     r"School|College)(?:\s+of(?:\s+[A-Z][\w'’-]*)+)?)")
+# A list item's head: the institution, then its note in brackets, a colon or the next item.
+_ITEM_END = re.compile(r"\s*(?:\(|:|,|;|\band\b|$)")
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+LIST_WINDOW = 3000  # characters read after "...by three universities:" (bounded: linear whatever the page)
 
 
 @memo
 def partner_universities(description: str, own: str) -> tuple[str, ...]:
-    """Partners named where a joint programme's description lists them ("jointly organized by three universities:
-    KU Leuven (...), the University of Münster (...) and the Tallinn University of Technology (...)")."""
+    """Partners named where a joint programme's description lists them, in one sentence ("jointly organized by
+    KU Leuven, the University of Münster and ...") or as a list after a colon ("jointly organized by three
+    universities: - KU Leuven (first semester): ... - the University of Münster (second semester): ...")."""
     found: list[str] = []
+
+    def take(name: str) -> None:
+        name = name.strip()
+        if university_key(name) != university_key(own) and name not in found:
+            found.append(name)
+
     for match in _JOINT.finditer(description):
-        for name in _INSTITUTION.findall(match.group(2)):
-            name = name.strip()
-            if university_key(name) != university_key(own) and name not in found:
-                found.append(name)
+        head, colon = match.group(2), match.group(3) == ":"
+        for name in _INSTITUTION.findall(head):
+            take(name)
+        rest = description[match.end(): match.end() + LIST_WINDOW]
+        if not colon:
+            continue
+        sentence = rest.split(".", 1)[0]
+        for name in _INSTITUTION.findall(sentence):
+            take(name)
+        words = head.lower().split()
+        wanted = next((_COUNTS[w] for w in words if w in _COUNTS), None)
+        if wanted is None:
+            continue
+        for item in _INSTITUTION.finditer(rest):  # list items: each head is an institution
+            if _ITEM_END.match(rest, item.end()) and len(found) < wanted - 1:
+                take(item.group(1))
     return tuple(found)

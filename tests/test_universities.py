@@ -79,3 +79,16 @@ def test_key_ignores_case_spacing_and_articles(name, change):
 def test_long_names_stay_linear():
     for text in ("University " * 5000, "a - " * 10000, "(" * 20000 + ")" * 20000):
         university_key(text)
+
+
+def test_partners_of_a_joint_programme_in_a_sentence_or_a_list():
+    from normalize.universities import partner_universities
+
+    listed = ("An international Master's programme of 120 ECTS, jointly organized by three universities: "
+              "- KU Leuven (first semester): basics. - the University of Münster (second semester): In Münster, the "
+              "student learns. - the Tallinn University of Technology (third semester): In Tallinn, more. "
+              "Graduates have worked at the World Bank and the European School of Administration.")
+    assert partner_universities(listed, "KU Leuven") == ("University of Münster", "Tallinn University of Technology")
+    sentence = "The programme is jointly offered by Ghent University and the University of Antwerp."
+    assert partner_universities(sentence, "Ghent University") == ("University of Antwerp",)
+    assert partner_universities("Taught by one faculty of Ghent University.", "Ghent University") == ()
