@@ -26,6 +26,7 @@ from output.columns import COLUMN_NAMES
 from output.database import write_database
 from output.diff import compare, counts, render_summary, write_changes
 from output.files import conflict_rows, review_rows, write_run_files
+from output.history import History
 from output.report import write_index, write_report
 from output.parquet import write_parquet
 from output.tables import programme_row, read_csv
@@ -115,7 +116,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         by_source.setdefault(record.source, []).append(record)
     stats = {source: {"records": len(records), "stale": source in stale_sources,
                       "outcomes": dict(crawled[source].outcomes) if source in crawled else {},
-                      "fill_rates": fill_rates(records)}
+                      "fill_rates": fill_rates(records), "layouts": layout_counts(crawled.get(source))}
              for source, records in by_source.items()}
     stale_refs = {r.ref for r in source_records if r.source in stale_sources}
     dates = history.dates()
@@ -136,7 +137,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     diff = compare(read_csv(latest_csv) if latest_csv.exists() else [], rows)
     write_changes(diff, build.path)
     previous_runs = history.published_runs()
-    drift = find_drift(history.source_stats(previous_runs[-1]) if previous_runs else {}, stats, settings.publish)
+    drift = find_drift(previous_stats(history, previous_runs[-1]) if previous_runs else {}, stats, settings.publish)
     published = not drift or settings.publish.accept_drift
     if not published:
         exit_code, status, reason = EXIT_DRIFT, "drift: not published", describe_drift(drift)
@@ -155,6 +156,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         "duration_s": round((datetime.now(timezone.utc) - build.started).total_seconds(), 3),
         "pages": {s: {o: r.outcomes.get(o, 0) for o in PAGE_OUTCOMES} for s, r in crawled.items()},
         "records": {s: st["records"] for s, st in stats.items()},
+        "records_by_layout": {s: st["layouts"] for s, st in stats.items()},
         "fill_rates": {s: st["fill_rates"] for s, st in stats.items()},
         "programmes": len(rows), "conflicts": sum(len(p.conflicts) for p in reconciled.programmes),
         "review_pairs": len(reconciled.link.review), "changes_summary": render_summary(diff),
@@ -188,6 +190,21 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     return Outcome(published=published, stale_sources=stale_sources, report=report)
 
 
+def layout_counts(result: CrawlResult | None) -> dict[str, int]:
+    """Records per page layout (era) the scrapers recognised: a redesign shows as a layout falling to 0."""
+    return dict(sorted(Counter(r.layout or "(unknown)" for r in result.records).items())) if result else {}
+
+
+def previous_stats(history: History, run_id: str) -> dict[str, dict[str, Any]]:
+    """The last published run's per-source counts, fill rates and records per layout (kept in its summary)."""
+    stats = history.source_stats(run_id)
+    summary = next((s for s in history.run_summaries() if s["run_id"] == run_id), {})
+    for source, layouts in summary.get("records_by_layout", {}).items():
+        if source in stats:
+            stats[source]["layouts"] = layouts
+    return stats
+
+
 def find_drift(previous: Mapping[str, Mapping[str, Any]], current: Mapping[str, Mapping[str, Any]],
                settings: PublishSettings) -> list[dict[str, Any]]:
     """Per source: a record count falling by more than the allowed share, or a field's fill rate (percent)
@@ -203,6 +220,9 @@ def find_drift(previous: Mapping[str, Mapping[str, Any]], current: Mapping[str, 
             after = now["fill_rates"].get(field, 0.0)
             if rate - after > settings.drift_max_fill_drop_points:
                 drift.append({"source": source, "field": field, "before": rate, "after": after})
+        for layout, count in sorted(before.get("layouts", {}).items()):
+            if count and not now.get("layouts", {}).get(layout):
+                drift.append({"source": source, "field": f"(layout {layout})", "before": count, "after": 0})
     return drift
 
 

@@ -140,3 +140,28 @@ def test_each_audience_fee_is_also_euros_per_year_where_exact():
                                      tuition_domestic_currency="GBP", tuition_domestic_period="year")])
     assert pounds.tuition_domestic_eur_per_year is not None and pounds.tuition_domestic_eur_per_year > 9250
     assert pounds.provenance["tuition_domestic_eur_per_year"] == ["studyportals"]
+
+
+def test_a_layout_falling_to_zero_is_drift():
+    from output.publish import find_drift
+    from programme_scout.settings import PublishSettings
+
+    before = {"studyportals": {"records": 15, "fill_rates": {}, "layouts": {"studyportals/E3": 10, "studyportals/E4": 5}}}
+    redesign = {"studyportals": {"records": 15, "fill_rates": {}, "layouts": {"studyportals/E5": 15}}}
+    drift = find_drift(before, redesign, PublishSettings())
+    assert [(d["field"], d["before"], d["after"]) for d in drift] == [
+        ("(layout studyportals/E3)", 10, 0), ("(layout studyportals/E4)", 5, 0)]
+    assert find_drift(before, before, PublishSettings()) == []
+
+
+@pytest.mark.slow
+def test_the_run_report_counts_records_per_layout_per_source(tmp_path):
+    from programme_scout.pipeline import run
+
+    code, report = run(_settings(tmp_path / "data"))
+    assert code == 0
+    layouts = report["records_by_layout"]
+    assert set(layouts) == {"studyportals", "topuniversities", "masterstudies"}
+    for source, counts in layouts.items():
+        assert sum(counts.values()) == report["records"][source]
+        assert all(name.startswith(f"{source}/") for name in counts), counts
