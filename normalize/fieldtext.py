@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from normalize.inputs import BY_INPUT_NAME, parse_input
+from normalize.inputs import BY_INPUT_NAME, read_input
 
 FIELD_NAMES: tuple[str, ...] = tuple(BY_INPUT_NAME)
 
@@ -27,10 +27,7 @@ class FieldResult:
 def normalize_field(field_name: str, text: str, *, label: str = "", country: str | None = None) -> FieldResult:
     """Raises KeyError for a field the pipeline does not know (the CLI turns it into a usage error). A fee printed
     without an audience comes out as `tuition_amount/_currency/_period` (the record keeps it as `tuition_all_*`)."""
-    spec = BY_INPUT_NAME[field_name]
-    parsed = parse_input(spec, text, label, country)
-    if parsed.value is None:
-        return FieldResult(flags=[parsed.problem] if parsed.problem else [], notes=[parsed.note] if parsed.note else [])
-    values = {k.replace("tuition_all_", "tuition_"): v for k, v in spec.columns(parsed.value).items()
-              if v not in (None, [], {})}
-    return FieldResult(values=values, notes=[parsed.note] if parsed.note else [])
+    reading = read_input(BY_INPUT_NAME[field_name], text, label, country)
+    values = {k.replace("tuition_all_", "tuition_"): v for k, v in reading.fills}
+    return FieldResult(values=values, flags=[reading.problem] if reading.problem else [],
+                       notes=[reading.note] if reading.note else [])

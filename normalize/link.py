@@ -146,6 +146,11 @@ def _gazetteer() -> dict[str, tuple[tuple[str, float, float], ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+def preload_gazetteer() -> None:
+    """For a caller about to fork workers that will compare cities: one load (~3 s, ~150 MB) shared by all."""
+    _gazetteer()
+
+
 def _coordinates(city: str) -> tuple[tuple[str, float, float], ...]:
     return _gazetteer().get(city, ())
 

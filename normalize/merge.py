@@ -67,6 +67,8 @@ def _merge_values(field: str, given: list[tuple[str, Any]]) -> tuple[Any, list[s
     chosen = given[0][1]
     if len(given) == 1:
         return chosen, _sources((given[0][0],)), None
+    if all(v == chosen for _, v in given):  # the common case: every source printed the same value
+        return chosen, _sources(tuple(s for s, _ in given)), None
     same = COMPARE.get(field, _same)
     key = same(chosen)
     provenance = [s for s, v in given if same(v) == key]

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from normalize.ids import derive_id
-from normalize.link import LinkResult, LinkSettings
+from normalize.link import LinkResult, LinkSettings, preload_gazetteer
 from normalize.universities import university_key
 from normalize.reconcile import Reconciled, reconcile_consuming, reconcile_records
 from normalize.record import normalize_record
@@ -85,6 +85,7 @@ def reconcile_parallel(raw_source: RawSource, *, as_of: date, workers: int, expe
     partitions = max(1, min(workers, expected_records // max(1, min_records_per_worker)))
     if partitions == 1:
         return _reconcile_partition(raw_source, 0, 1, as_of, known_ids, link_settings, keep_source_records)
+    preload_gazetteer()  # loaded once before forking: the workers share it (copy on write) instead of each loading it
     context = multiprocessing.get_context("fork")  # workers inherit the raw source: nothing is sent to them
     children = []
     for index in range(1, partitions):

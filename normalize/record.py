@@ -14,7 +14,7 @@ from typing import Any
 from normalize.dates import deadline_problem
 from normalize.degrees import degree_in_title, parse_level
 from normalize.fields import BY_NAME, LIST_FIELDS, SORTED_LISTS
-from normalize.inputs import READ_WHOLE, input_for, parse_input
+from normalize.inputs import READ_WHOLE, input_for, read_input
 from normalize.models import Conflict, ConflictValue, Flag, SourceRecord
 from normalize.places import EU_EEA
 from normalize.universities import clean_university, partner_universities
@@ -62,19 +62,17 @@ class _Page:
                 self.notes.append(f"{raw_name}: not a field we read")
             return
         spec, label = found
-        columns = spec.columns
         for text in texts:
-            parsed = parse_input(spec, text, label, country)
-            if parsed.problem:
-                self.flag(spec.flag_field(label), text, parsed.problem)
-            elif parsed.note:
-                self.notes.append(f"{spec.flag_field(label)}: {parsed.note}")
+            reading = read_input(spec, text, label, country)
+            if reading.problem:
+                self.flag(spec.flag_field(label), text, reading.problem)
+            elif not reading.fills:
+                self.notes.append(f"{spec.flag_field(label)}: {reading.note}")
             else:
-                for field, value in columns(parsed.value).items():
-                    if value is not None and value != [] and value != {}:
-                        self.add(field, value)
-                        if not spec.conflicts:
-                            self.quiet.add(field)
+                for field, value in reading.fills:
+                    self.add(field, value)
+                    if not spec.conflicts:
+                        self.quiet.add(field)
 
     def value(self, field: str, values: list[Any]) -> Any:
         """The page's value of a field from its distinct values: the first, lists sorted or in page order."""
