@@ -21,13 +21,11 @@ from normalize.universities import clean_university, partner_universities
 from scrapers.records import RawRecord
 
 WITHIN_PAGE_RULE = "first value on the page (the portal's primary block)"
-_NEVER_NONE = tuple(f for f in BY_NAME if f in LIST_FIELDS or f == "other_scores")
 # Scalar fields the derivations below read: present in `values` even when the page gave none.
 _OPTIONAL_READ = ("title", "degree", "level", "university", "ects", "application_deadline", "country",
                   "tuition_domestic_amount", "tuition_eu_eea_amount")
 _PROGRAMME_ECTS = re.compile(r"(?:programme|program|master['’]?s?|degree)\s+of\s+(\d{2,3})\s*ECTS|(\d{2,3})\s*ECTS\s+(?:programme|program|master)",
                              re.IGNORECASE)
-_PLACES_FIRST = ("location",)  # the country settles which "$" or "kr" a fee means: places are read first
 
 
 class _Page:
@@ -94,25 +92,24 @@ class _Page:
 def normalize_record(raw: RawRecord, *, as_of: date) -> SourceRecord:
     """`as_of` (the run's date) is passed in, never read from a clock, so a record normalises the same way forever."""
     page = _Page(raw)
-    names = sorted(raw.fields, key=lambda n: (n not in _PLACES_FIRST, n))
-    country: str | None = None
-    for name in names:
-        page.read(name, raw.fields[name], country)
-        if name == "location" and page.seen.get("country"):
-            country = page.seen["country"][0][0]
+    fields = raw.fields
+    if "location" in fields:  # first: the country settles which "$" or "kr" a fee means
+        page.read("location", fields["location"], None)
+    countries = page.seen.get("country")
+    country = countries[0] if countries else None
+    for name, texts in fields.items():
+        if name != "location":
+            page.read(name, texts, country)
     values: dict[str, Any] = {}
     for field, seen in page.seen.items():
         values[field] = _combine_pace(seen) if field == "pace" else page.value(field, seen)
-    for field in _NEVER_NONE:
-        values.setdefault(field, [] if field in LIST_FIELDS else {})
     for field in _OPTIONAL_READ:
         values.setdefault(field, None)
-    for field in ("university",):
-        if values[field]:
-            values[field] = clean_university(values[field])
-    for texts in raw.fields.get("test_score_unlabelled", []):
-        page.flag("test_scores", texts, "a score without a label is not assigned to any test")
-    description = " ".join(raw.fields.get("description", []))
+    if values["university"]:
+        values["university"] = clean_university(values["university"])
+    for text in fields.get("test_score_unlabelled", []):
+        page.flag("test_scores", text, "a score without a label is not assigned to any test")
+    description = " ".join(fields.get("description", []))
     _derive_degree_and_level(values)
     _derive_ects_from_description(values, description, page)
     _check_deadline(values, as_of, page)

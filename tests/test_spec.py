@@ -165,3 +165,17 @@ def test_the_run_report_counts_records_per_layout_per_source(tmp_path):
     for source, counts in layouts.items():
         assert sum(counts.values()) == report["records"][source]
         assert all(name.startswith(f"{source}/") for name in counts), counts
+
+
+def test_the_page_country_settles_which_dollar_a_fee_means():
+    from datetime import date
+
+    from normalize.record import normalize_record
+    from scrapers.records import RawRecord
+
+    raw = RawRecord(source="studyportals", source_key="1", url="u", fetched_at="", content_hash="",
+                    fields={"tuition_international": ["$20,000 per year"], "title": ["Data Science"],
+                            "location": ["Toronto, Canada"]})
+    record = normalize_record(raw, as_of=date(2026, 11, 24))
+    assert (record.city, record.country) == ("Toronto", "CA")
+    assert (record.tuition_international_amount, record.tuition_international_currency) == (Decimal(20000), "CAD")
