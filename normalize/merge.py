@@ -15,6 +15,7 @@ Rules, per field:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from normalize.exchange import eur_per_year
@@ -107,9 +108,18 @@ def _union(field: str, cluster: _Cluster) -> tuple[list[Any], list[str]]:
 
 
 # Scalar fields grouped by their priority order, once: a cluster is sorted once per group, not once per field.
-_FIELDS_BY_ORDER: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
-    (order, tuple(f for f in SCALAR_FIELDS if _priority(f) == order))
-    for order in dict.fromkeys(_priority(f) for f in SCALAR_FIELDS))
+def _values_of(fields: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A record's values of `fields` read in one call (operator.attrgetter), not one getattr per field."""
+    if len(fields) == 1:
+        return lambda record: (getattr(record, fields[0]),)
+    getter: Callable[[Any], tuple[Any, ...]] = attrgetter(*fields)
+    return getter
+
+
+_FIELDS_BY_ORDER: tuple[tuple[tuple[str, ...], tuple[str, ...], Callable[[Any], tuple[Any, ...]]], ...] = tuple(
+    (order, fields, _values_of(fields))
+    for order in dict.fromkeys(_priority(f) for f in SCALAR_FIELDS)
+    for fields in [tuple(f for f in SCALAR_FIELDS if _priority(f) == order)])
 
 
 
@@ -120,10 +130,12 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     values: dict[str, Any] = {}
     provenance: dict[str, list[str]] = {}
     conflicts: list[Conflict] = [c for r in cluster.ordered("title") for c in r.conflicts]  # within-page ones carry over
-    for order, fields in _FIELDS_BY_ORDER:
-        ordered = cluster.by_order(order)
-        for field in fields:
-            given = [(r.source, v) for r in ordered if (v := getattr(r, field)) is not None]
+    for order, fields, values_of in _FIELDS_BY_ORDER:
+        rows = [(r.source, values_of(r)) for r in cluster.by_order(order)]
+        for index, field in enumerate(fields):
+            given = [(source, v) for source, row in rows if (v := row[index]) is not None]
+            if not given:
+                continue
             chosen, sources, conflict = _merge_values(field, given)
             if chosen is not None:
                 values[field], provenance[field] = chosen, sources
@@ -176,8 +188,9 @@ def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
     """A programme seen on one portal: its values as they are, each with that portal as provenance. Same result
     as the general path (a test compares them), without the per-field comparisons."""
     source = _sources((record.source,))
-    values: dict[str, Any] = {name: getattr(record, name) for name in SCALAR_FIELDS}
-    provenance = {name: source for name, value in values.items() if value is not None}
+    values: dict[str, Any] = {name: value for _, fields, values_of in _FIELDS_BY_ORDER
+                              for name, value in zip(fields, values_of(record)) if value is not None}
+    provenance = dict.fromkeys(values, source)
     for name in UNION_FIELDS:
         values[name] = list(getattr(record, name))
         if values[name]:
