@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import replace
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
@@ -66,7 +65,6 @@ class Fetcher:
         self._robots = RobotsCache(self._fetch_robots, settings.user_agent)
         self._cache = cache
         self._sleep, self._now, self._rng = sleep, now, rng
-        self.outcomes: Counter[str] = Counter()  # per outcome, for the run report
 
     async def __aenter__(self) -> "Fetcher":
         return self
@@ -85,7 +83,6 @@ class Fetcher:
             result = await self._fetch(url, priority)
         except Exception as exc:  # the per-fetch boundary: whatever happened becomes an outcome
             result = FetchResult(url=url, outcome=Outcome.FAILED, error=f"unexpected {type(exc).__name__}: {exc}")
-        self.outcomes[result.outcome] += 1
         return result
 
     async def _fetch(self, url: str, priority: int) -> FetchResult:
