@@ -27,12 +27,12 @@ def main() -> None:
         print(text)
         (HERE / "ACCURACY.md").write_text(f"# Accuracy on real data\n\nCommand: `make eval`.\n\n{text}\n", encoding="utf-8")
         return
-    from bench import crawl, history, parse, parsers, reconcile
+    from bench import crawl, history, parse, parsers, published, reconcile
 
-    chosen = sys.argv[1:] or ["parse", "parsers", "crawl", "reconcile", "history"]
+    chosen = sys.argv[1:] or ["parse", "parsers", "crawl", "reconcile", "history", "published"]
     runs = {"parse": ("Parse", parse.run), "parsers": ("Parsers on pathological input", parsers.run),
             "crawl": ("Crawl", crawl.run), "reconcile": ("Reconcile", reconcile.run),
-            "history": ("History growth", history.run)}
+            "history": ("History growth", history.run), "published": ("A whole publish at 10^5", published.run)}
     sections = [f"# Benchmark results\n\nMachine: {machine()}. Command: `make bench`. Targets, profiles and before/after "
                 f"figures: [TARGETS.md](TARGETS.md).\n"]
     for name in chosen:

@@ -126,8 +126,25 @@ class CanonicalRecord(ProgrammeValues):
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain data for JSON (Decimals stay Decimals; the writer renders them)."""
-    return dataclasses.asdict(record)
+    """A record (or a Flag, Conflict, ConflictValue) as plain data for JSON; Decimals stay Decimals (the writer
+    renders them). Not dataclasses.asdict: its deep copy of every value took most of writing programmes.json."""
+    names = _NAMES.get(type(record))
+    if names is None:
+        names = _NAMES[type(record)] = tuple(f.name for f in dataclasses.fields(record))
+    return {name: _plain(getattr(record, name)) for name in names}
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value] if value and not isinstance(value[0], (str, int, Decimal)) else list(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_dict(value)
+    return value
 
 
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "Decimal": (Decimal,)}

@@ -37,7 +37,7 @@ def write_database(path: Path, columns: Sequence[str], rows: Iterable[Mapping[st
     try:
         with db:
             _table(db, "programmes", [(c, SQL_TYPES[TYPES.get(c, "string")]) for c in columns],
-                   ([typed_row(r).get(c) for c in columns] for r in rows), key=["programme_id"])
+                   ([typed.get(c) for c in columns] for typed in map(typed_row, rows)), key=["programme_id"])
             _table(db, "conflicts", [(c, "TEXT") for c in ("programme_id", "field", "source", "value", "chosen", "rule")],
                    ((r["programme_id"], r["field"], r["source"], r["value"], r["chosen"], r["rule"]) for r in conflicts))
             _table(db, "review", [("left", "TEXT"), ("right", "TEXT"), ("score", "REAL"), ("title_similarity", "REAL"),

@@ -80,10 +80,10 @@ def write_records(run_dir: Path, programmes: Iterable[CanonicalRecord]) -> None:
             open(run_dir / "programmes.jsonl", "w", encoding="utf-8") as lines:
         whole.write("[")
         for n, programme in enumerate(programmes):
-            record = json.loads(dump(to_dict(programme)))  # plain JSON types, keys sorted
+            record = to_dict(programme)  # Decimals rendered as text by default=str, as dump() does
             whole.write(("," if n else "") + "\n" + textwrap.indent(
-                json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False), "  "))
-            lines.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+                json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False, default=str), "  "))
+            lines.write(dump(record) + "\n")
         whole.write("\n]\n")
 
 
