@@ -1,4 +1,4 @@
-"""Field strings: every real string of `../shared/real/strings-dev.jsonl` through `normalize_field`, judged against
+"""Field strings: every real string of `../shared/real/strings-dev.jsonl` through `programme-scout normalize --jsonl`, judged against
 the value a careful analyst recorded (labelling rules in `../shared/real/README.md`).
 
 Kinds of miss: *lost* (a value was printed; we flagged or noted it away), *wrong* (we gave another value: the worst
