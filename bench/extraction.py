@@ -26,6 +26,7 @@ from scrapers.registry import PORTALS
 
 EVIDENCE = Path(__file__).resolve().parents[2] / "shared" / "evidence"
 TABLE = Path(__file__).resolve().parent / "evidence_expectations.json"
+FLOOR = Path(__file__).resolve().parents[1] / "tests" / "accuracy_floor.json"
 AS_OF = date(2026, 1, 1)  # the judged fields do not depend on it (deadlines are not compared against the run date)
 KINDS = ("right", "missing", "wrong", "spurious")
 
@@ -247,6 +248,20 @@ def counts(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
         c["expected"] += sum(o.kinds[k] for k in ("right", "missing", "wrong"))
         c.update(o.kinds)
     return {key: {k: c[k] for k in ("pages", "expected", *KINDS)} for key, c in sorted(by.items())}
+
+
+def raise_floor(measured: dict[str, dict[str, int]], floor_path: Path = FLOOR) -> None:
+    """The ratchet (as bench.accuracy's for strings), per portal/era: right never below, wrong and spurious never
+    above what was last recorded. Keeps the floor file's other sections."""
+    floor = json.loads(floor_path.read_text(encoding="utf-8")) if floor_path.exists() else {}
+    old = floor.get("extraction", {})
+    new = {}
+    for key, now in measured.items():
+        before = old.get(key, now)
+        new[key] = {"right": max(before["right"], now["right"]), "wrong": min(before["wrong"], now["wrong"]),
+                    "spurious": min(before["spurious"], now["spurious"])}
+    floor["extraction"] = new
+    floor_path.write_text(json.dumps(floor, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def markdown(outcomes: list[Outcome]) -> str:
