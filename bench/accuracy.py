@@ -37,10 +37,22 @@ def raise_floor(measured: dict[str, Any]) -> None:
     FLOOR.write_text(json.dumps(floor, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def extraction_section() -> str:
+    """Fields read off the real markup (../shared/evidence), per portal and era; raises their floor too."""
+    from bench import extraction
+
+    if not extraction.EVIDENCE.is_dir():
+        return extraction.section()  # says it is skipped, and why
+    outcomes = extraction.evaluate()
+    extraction.raise_floor(extraction.counts(outcomes))
+    return extraction.section(outcomes)
+
+
 def run() -> str:
     dev = SHARED / "real" / "strings-dev.jsonl"
     if not dev.exists():
-        return f"skipped: {dev} is absent (the labelled sets live in ../shared beside the project)"
+        return (f"skipped: {dev} is absent (the labelled sets live in ../shared beside the project)\n\n"
+                f"{extraction_section()}")
     judged = strings.evaluate(dev)
     raise_floor(strings_counts(judged))
     sections = [f"### Field strings ({dev.relative_to(SHARED.parent)})\n\n{(strings.__doc__ or '').strip()}\n\n"
@@ -49,4 +61,5 @@ def run() -> str:
 
     if (SHARED / "real" / "linking-dev" / "records.csv").exists():
         sections.append(linking.section(SHARED / "real" / "linking-dev"))
+    sections.append(extraction_section())
     return "\n\n".join(sections)
