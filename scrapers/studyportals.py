@@ -244,6 +244,8 @@ def _start_and_deadlines(fact: Labelled, fields: RawFields) -> None:
             in_item = line.parent is not None and line.parent.tag == "li"  # an intake's line, not "More details"
             if leaf and in_item and text.casefold().startswith("apply") and shown(line):
                 add(fields, "deadline", text)
+            elif leaf and not in_item and shown(line) and text.casefold().startswith(("you can apply", "apply anytime")):
+                add(fields, "deadline", text)  # 2020-22: "You can apply for and start this programme anytime."
         for time in node.css("time[datetime]"):
             if not shown(time):
                 continue

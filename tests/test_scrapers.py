@@ -109,7 +109,8 @@ def test_studyportals_seed_page_facts():
     assert fields.layout == "studyportals/E5"
     assert fields["title"] == ["Information Management"]
     assert fields["university"] == ["KU Leuven"]
-    assert "deadline" not in fields  # the seed's unknown deadline: only a hidden "Unknown" placeholder
+    # no deadline date: the page's open-admission sentence is handed on as printed (the normaliser notes it)
+    assert fields["deadline"] == ["You can apply for and start this programme anytime."]
     assert fields["duration"][0] == "12 months"
     assert fields["tuition_international"] == ["1750 EUR / year"]
     assert fields["tuition_eu_eea"] == ["938 EUR / year"]  # behind the audience switch, still read
