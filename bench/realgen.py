@@ -74,9 +74,11 @@ def _parts(token: str) -> list[str]:
     return [p for p in re.split(r"[^0-9a-z]+", _fold(token).casefold()) if p]
 
 
-def _read(path: Path, **kwargs: object) -> list[dict[str, str]]:
+def _read(path: Path, tsv: bool = False) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="", errors="replace") as handle:
-        return [{(k or ""): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle, **kwargs)]  # type: ignore[arg-type]
+        reader = (csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if tsv
+                  else csv.DictReader(handle))
+        return [{(k or ""): (v or "").strip() for k, v in row.items()} for row in reader]
 
 
 # ---- pools of real strings -------------------------------------------------------------------------------------
@@ -85,7 +87,7 @@ def _read(path: Path, **kwargs: object) -> list[dict[str, str]]:
 def _findamasters() -> list[dict[str, str]]:
     rows = []
     for path in sorted((DATA / "do3-173__ADM_HW3" / "TSV").glob("course_*.tsv")):
-        rows.extend(_read(path, delimiter="\t", quoting=csv.QUOTE_NONE))
+        rows.extend(_read(path, tsv=True))
     return rows
 
 
@@ -177,7 +179,8 @@ def universities() -> tuple[University, ...]:
     found = [u for u in found if u.name and u.country and "(" not in u.name and "(" not in u.city
              and not u.name.casefold().startswith("the ") and not u.name.isupper() and len(u.name) < 70]
     counts = Counter(w for name in {u.name for u in found} for w in set(_parts(name)))
-    generic = {w for w, _ in counts.most_common(max(1, len(counts) // 50))}
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))  # ties broken by the word: the same on every run
+    generic = set(ranked[:max(1, len(counts) // 50)])
     dev = {frozenset(_parts(r["university"] )) - generic for r in _read(DEV / "records.csv")}
     seen: set[frozenset[str]] = set()
     kept = []
