@@ -24,9 +24,10 @@ with unrelated spellings (UCL / University College London) prints the new name a
 
 Distinct programmes: the truth is one programme per (university, subject), and the pools are cleaned so that two
 synthetic programmes never print the same thing. Subjects of one university differ by their word key (case,
-accents, punctuation, "and"/"&" and a plural "s" folded); universities differ by their distinctive words (words
-not among the most frequent 2% of words in university names, accents folded), so "Universidad de Granada" and
-"University of Granada" are not two universities here. Near-misses remain as the real data has them: one
+accents, punctuation, word order, function words and a plural "s" folded: see subject_key); universities differ by
+the distinctive words of the institution's name before any dash or comma (words not among the most frequent 2%
+of words in university names, accents folded), so "Universidad de Granada" and "University of Granada", or two
+faculties of one university, are not two universities here. Near-misses remain as the real data has them: one
 university's subjects that share words ("Data Science", "Data Science and Society"), and different universities
 in one city. Deterministic per seed.
 """
@@ -62,8 +63,8 @@ def available() -> str | None:
 
 def _fold(text: str) -> str:
     """ASCII spelling with straight apostrophes: the spelling some sources print for a name with accents."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
+    return " ".join(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").split())
 
 
 def _key(token: str) -> str:
@@ -125,9 +126,19 @@ def _decoration(token: str) -> bool:
     return all(_is_award(p) or (p.isalpha() and len(p) <= 3 and token.strip("()[],-/").islower()) for p in parts)
 
 
+FUNCTION_WORDS = frozenset({"and", "with", "of", "in", "for", "the", "to", "on", "a", "an"})
+# words that describe the listing, not the subject: a pool title holding one ("Degree in International Relations",
+# "International Relations - part time", "... Online") is left out, as one holding an award word is
+LISTING_WORDS = frozenset({"degree", "programme", "program", "course", "part", "full", "time", "online"})
+
+
 def subject_key(subject: str) -> tuple[str, ...]:
-    words = [w for w in re.split(r"[^0-9a-z]+", _fold(subject).casefold().replace("&", " and ")) if w and w != "and"]
-    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
+    """Subjects that differ only in case, accents, punctuation, word order, function words or a plural "s" count
+    as one ("Applied Statistics and Data Science" = "Applied Data Science and Statistics"): whether two such
+    titles at one university are one programme is not settled by what they print, so the truth never has both."""
+    words = re.split(r"[^0-9a-z]+", _fold(subject).casefold().replace("&", " and "))
+    words = [re.sub(r"(.)\1", r"\1", w) for w in words if w and w not in FUNCTION_WORDS]  # modelling = modeling
+    return tuple(sorted({w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words}))
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +156,7 @@ def subjects() -> tuple[str, ...]:
         title = " ".join(title.split())
         tokens = title.split()
         key = subject_key(title)
-        if (not key or len(title) > 80 or key in seen or any(_is_award(p) for t in tokens for p in _parts(t) + [_key(t)])
+        if (not key or len(title) > 80 or key in seen or any(_is_award(p) or p in LISTING_WORDS for t in tokens for p in _parts(t) + [_key(t)])
                 or not title[0].isalpha() or title.isupper() or "(" in title):
             continue  # award words, shouting or a bracket: not a clean subject
         seen.add(key)
@@ -181,11 +192,17 @@ def universities() -> tuple[University, ...]:
     counts = Counter(w for name in {u.name for u in found} for w in set(_parts(name)))
     ranked = sorted(counts, key=lambda w: (-counts[w], w))  # ties broken by the word: the same on every run
     generic = set(ranked[:max(1, len(counts) // 50)])
-    dev = {frozenset(_parts(r["university"] )) - generic for r in _read(DEV / "records.csv")}
+
+    def key_of(name: str) -> frozenset[str]:
+        # a faculty or campus printed after a dash or comma is part of its university: "University of Pretoria -
+        # Faculty of Law" and "- Faculty of Education" are one university here
+        return frozenset(_parts(re.split(r" [-\u2013\u2014] |,", name)[0])) - generic
+
+    dev = {key_of(r["university"]) for r in _read(DEV / "records.csv")}
     seen: set[frozenset[str]] = set()
     kept = []
     for u in found:
-        key = frozenset(_parts(u.name)) - generic
+        key = key_of(u.name)
         if key and key not in seen and key not in dev:  # not a linking-dev university: disjoint from the dev set
             seen.add(key)
             kept.append(u)
