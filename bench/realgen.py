@@ -26,8 +26,8 @@ Distinct programmes: the truth is one programme per (university, subject), and t
 synthetic programmes never print the same thing. Subjects of one university differ by their word key (case,
 accents, punctuation, word order, function words and a plural "s" folded: see subject_key); universities differ by
 the distinctive words of the institution's name before any dash or comma (words not among the most frequent 2%
-of words in university names, accents folded), so "Universidad de Granada" and "University of Granada", or two
-faculties of one university, are not two universities here. Near-misses remain as the real data has them: one
+of words in university names, accents folded; a key inside another counts as the same), so "Universidad de
+Granada" and "University of Granada", or two faculties of one university, are not two universities here. Near-misses remain as the real data has them: one
 university's subjects that share words ("Data Science", "Data Science and Society"), and different universities
 in one city. Deterministic per seed.
 """
@@ -199,13 +199,20 @@ def universities() -> tuple[University, ...]:
         return frozenset(_parts(re.split(r" [-\u2013\u2014] |,", name)[0])) - generic
 
     dev = {key_of(r["university"]) for r in _read(DEV / "records.csv")}
-    seen: set[frozenset[str]] = set()
+    seen: list[frozenset[str]] = []
+    by_word: dict[str, list[int]] = defaultdict(list)
     kept = []
     for u in found:
         key = key_of(u.name)
-        if key and key not in seen and key not in dev:  # not a linking-dev university: disjoint from the dev set
-            seen.add(key)
-            kept.append(u)
+        # one key inside another is taken for one university ("University of Namur" / "Université de Namur"):
+        # the later name is left out; so is a linking-dev university (the pool stays disjoint from the dev set)
+        near = {i for w in key for i in by_word[w]}
+        if not key or key in dev or any(key <= seen[i] or seen[i] <= key for i in near):
+            continue
+        for w in key:
+            by_word[w].append(len(seen))
+        seen.append(key)
+        kept.append(u)
     return tuple(kept)
 
 
