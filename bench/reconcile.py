@@ -1,6 +1,8 @@
 """Reconcile benchmark: normalise + link + merge at 10^4, 10^5, 10^6 generated records, time and peak memory,
 growth per decade, pairwise precision/recall/F1 against the generator's truth; splink 5 (DuckDB) beside it at
-10^4 and 10^5 on the same records. Each size runs in its own process so peak RSS belongs to that size."""
+10^4 and 10^5 on the same records. Each size runs in its own process so peak RSS belongs to that size.
+Beside them, precision/recall/F1 on bench/realgen.py at 10^4 and 10^5: real linking-dev clusters recombined with
+real subjects and universities, so the truth does not come from the linker's own vocabulary."""
 
 from __future__ import annotations
 
@@ -132,6 +134,34 @@ sampling, m by two EM passes that between them train every comparison), clustere
             "f1": scores["f1"], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def measure_real(n: int) -> dict:
+    """Our reconciler on the real-data generator (bench/realgen.py); skipped, with the reason, without /work/shared."""
+    from bench import realgen
+
+    reason = realgen.available()
+    if reason:
+        return {"skipped": reason}
+    start = time.perf_counter()
+    result = realgen.measure(n)
+    result["total_s"] = time.perf_counter() - start
+    return result
+
+
+def real_table(sizes: tuple[int, ...] = (10_000, 100_000)) -> str:
+    lines = ["Real-data generator (bench/realgen.py: linking-dev clusters' printed variants, real subjects and "
+             "universities; generate + normalise + link + merge):", "",
+             "| records | programmes | clusters | P | R | F1 | false merges | missed links | s |", "|" + "---|" * 9]
+    for n in sizes:
+        r = in_subprocess("real", n)
+        if "skipped" in r or "error" in r:
+            lines.append(f"| {n:,} | {r.get('skipped') or 'error: ' + r['error']} |" + " |" * 7)
+            continue
+        lines.append(f"| {r['records']:,} | {r['programmes']:,} | {r['clusters']:,} | {r['precision']:.4f} | "
+                     f"{r['recall']:.4f} | {r['f1']:.4f} | {r['false_merges']:,} | {r['missed_links']:,} | "
+                     f"{r['total_s']:.1f} |")
+    return "\n".join(lines)
+
+
 def in_subprocess(kind: str, n: int) -> dict:
     done = subprocess.run([sys.executable, "-m", "bench.reconcile", kind, str(n)], capture_output=True, text=True,
                           cwd=ROOT, timeout=3600)
@@ -162,14 +192,14 @@ def run(sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000), splink_sizes: tup
         lines.append(f"| {r['records']:,} | {r['programmes']:,} | {r['normalise_s']:.1f} | {r['link_s']:.1f} | "
                      f"{r['merge_s']:.1f} | {r['total_s']:.1f} | {growth} | {r['peak_rss_mb']:,.0f} | {p['total_s']:.1f} | "
                      f"{p['peak_rss_mb']:,.0f} ({p['parent_peak_mb']:,.0f} + {p['worker_peak_mb']:,.0f}) | {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {splink_cols} |")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + real_table(splink_sizes)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3:
         kind, n = sys.argv[1], int(sys.argv[2])
         result = {"ours": lambda: measure_ours(n), "parallel": lambda: measure_parallel(n, 2),
-                  "splink": lambda: measure_splink(n)}[kind]()
+                  "splink": lambda: measure_splink(n), "real": lambda: measure_real(n)}[kind]()
         print(json.dumps(result))
     else:
         print(run())
