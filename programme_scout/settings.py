@@ -44,6 +44,7 @@ class FetchSettings:
     per_host_concurrency: int = 2  # requests in flight per host
     per_host_delay_s: float = 1.0  # minimum gap between request starts per host
     http_timeout_s: float = 20.0  # connect/read/write/pool timeout of one request
+    http_total_timeout_s: float = 60.0  # a whole request, first byte sent to last byte read (a trickling server)
     max_attempts: int = 3  # tries per URL, the first included
     backoff_base_s: float = 1.0  # first retry waits about this long, doubling after
     backoff_max_s: float = 30.0  # no computed backoff waits longer

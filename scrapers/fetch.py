@@ -18,7 +18,7 @@ import httpx
 from scrapers.cache import CachedPage, ConditionalCache, conditional_headers
 from scrapers.classify import blocked_reason, decode_body
 from scrapers.outcomes import FetchResult, Outcome
-from scrapers.politeness import HostGates
+from scrapers.politeness import HostGates, Slot
 from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, parse_retry_after
 from scrapers.robots import RobotsCache
 from programme_scout.settings import FetchSettings
@@ -28,6 +28,14 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 class BodyTooLarge(Exception):
     pass
+
+
+class TotalTimeout(httpx.TimeoutException):
+    """No complete response within `http_total_timeout_s`: httpx's timeouts are per read, so a server trickling
+    a byte every few seconds would otherwise hold a slot for ever."""
+
+
+PAUSE_HOST_STATUSES = frozenset({429, 503})  # the server says it is overloaded: every URL of the host waits
 
 
 def same_site(a: str, b: str) -> bool:
@@ -94,7 +102,7 @@ class Fetcher:
                 rules = await self._robots.rules_for(current)
                 delay = rules.crawl_delay_s()
                 if delay:
-                    self._gates.for_host(urlsplit(current).netloc).slow_down(delay)
+                    self._gates.for_url(current).slow_down(delay)
                 if not rules.allowed(current):
                     return FetchResult(url=url, final_url=current, outcome=Outcome.ROBOTS_DISALLOWED,
                                        error="disallowed by robots.txt", fetched_at=fetched_at)
@@ -148,13 +156,15 @@ class Fetcher:
     ) -> tuple[_Response | None, int, str]:
         """(response, attempts, last error). A retriable status still returns its last response after the final
         attempt, so the caller can classify it; a network error returns None."""
-        gate = self._gates.for_host(urlsplit(url).netloc)
+        gate = self._gates.for_url(url)
+        me = object()  # this request: it waits its own backoff, not the host pause it caused a second time
         last_error = ""
         for attempt in range(1, self.settings.max_attempts + 1):
             retry_after: float | None = None
+            pause_host = False
             try:
-                async with gate.slot(priority):
-                    response = await self._send(url, extra_headers)
+                async with gate.slot(priority, owner=me) as slot:
+                    response = await self._send(url, extra_headers, slot)
             except BodyTooLarge as exc:
                 return None, attempt, str(exc)
             except RETRY_ERRORS as exc:
@@ -167,15 +177,34 @@ class Fetcher:
                 if attempt == self.settings.max_attempts:
                     return response, attempt, last_error
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._now())
+                pause_host = retry_after is not None or response.status in PAUSE_HOST_STATUSES
             if attempt < self.settings.max_attempts:
-                await self._sleep(backoff_delay_s(
+                wait = backoff_delay_s(
                     attempt, base_s=self.settings.backoff_base_s, max_s=self.settings.backoff_max_s,
-                    retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng))
+                    retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng)
+                if pause_host:
+                    gate.pause(wait, owner=me)
+                await self._sleep(wait)
         return None, self.settings.max_attempts, last_error
 
-    async def _send(self, url: str, extra_headers: dict[str, str]) -> _Response:
+    async def _send(self, url: str, extra_headers: dict[str, str], slot: Slot | None = None) -> _Response:
+        total = self.settings.http_total_timeout_s
+        try:
+            async with asyncio.timeout(total):
+                return await self._send_once(url, extra_headers, slot)
+        except TimeoutError:
+            raise TotalTimeout(f"no complete response within the total timeout of {total:g} s") from None
+
+    async def _send_once(self, url: str, extra_headers: dict[str, str], slot: Slot | None) -> _Response:
         cap = self.settings.max_body_bytes
-        async with self._client.stream("GET", url, headers=extra_headers) as response:
+
+        async def trace(event: str, info: object) -> None:  # httpcore: the request has left
+            if slot is not None and event.endswith("send_request_headers.complete"):
+                slot.sent()
+
+        async with self._client.stream("GET", url, headers=extra_headers, extensions={"trace": trace}) as response:
+            if slot is not None:
+                slot.sent()  # transports without httpcore (replay) never trace
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > cap:
                 raise BodyTooLarge(f"body of {declared} bytes is over the {cap}-byte cap")

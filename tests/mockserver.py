@@ -130,6 +130,20 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/delay":
             time.sleep(float(q.get("s", 1)))
             return self._send(200, b"<html>late</html>")
+        if path == "/trickle":  # headers at once, then one body byte every `every` seconds (a read never times out)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", q.get("bytes", "100"))
+            self.end_headers()
+            try:
+                for _ in range(int(q.get("bytes", "100"))):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(float(q.get("every", 2)))
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
         if path == "/big":
             return self._send(200, b"x" * int(q["bytes"]))
         if path == "/big-chunked":  # no Content-Length: the cap must stop the stream
