@@ -169,6 +169,7 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     from output.tables import programme_row
     from normalize.merge import merge_cluster
     from normalize.models import to_dict
+    from scrapers.decode import decode_body
     from scrapers.records import NotAProgrammePage, RawRecord, content_hash
     from scrapers.registry import PORTALS
 
@@ -179,7 +180,7 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     content = file.read_bytes()
     portal = PORTALS[source]
     try:
-        fields = portal.parse_detail(content.decode("utf-8", "replace"), url or str(file))
+        fields = portal.parse_detail(decode_body(content), url or str(file))  # as a crawl decodes it (no header)
     except NotAProgrammePage as exc:
         fail(f"{source}: {file}: not a programme page: {exc}", 1)
     try:

@@ -16,7 +16,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from scrapers.cache import CachedPage, ConditionalCache, conditional_headers
-from scrapers.classify import blocked_reason, decode_body
+from scrapers.classify import blocked_reason
+from scrapers.decode import decode_body
 from scrapers.outcomes import FetchResult, Outcome
 from scrapers.politeness import HostGates, Slot
 from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, parse_retry_after
@@ -222,4 +223,4 @@ class Fetcher:
             return None, ""
         if response.status in REDIRECT_STATUSES:
             return 404, ""  # a robots.txt that redirects away is treated as absent (RFC 9309 allows 5 hops; we keep it simple)
-        return response.status, decode_body(response.content, response.headers.get("content-type", ""))
+        return response.status, decode_body(response.content, response.headers.get("content-type", ""), html=False)

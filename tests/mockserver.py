@@ -178,6 +178,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/latin1-meta":
             meta = '<html><head><meta charset="iso-8859-1"></head><h1>Université de Liège</h1></html>'
             return self._send(200, meta.encode("iso-8859-1"), content_type="text/html")
+        if path == "/stray-byte":  # UTF-8 with one invalid byte, no charset anywhere
+            body = "<html><h1>University of Münster</h1><p>".encode() + b"\xff" + "Zürich</p></html>".encode()
+            return self._send(200, body, content_type="text/html")
         if path == "/etag":
             tag = '"v1"'
             if self.headers.get("If-None-Match") == tag:
