@@ -20,11 +20,12 @@ from scrapers.classify import blocked_reason
 from scrapers.decode import decode_body
 from scrapers.outcomes import FetchResult, Outcome
 from scrapers.politeness import HostGates, Slot
-from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, parse_retry_after
+from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, describe_error, parse_retry_after
 from scrapers.robots import RobotsCache
 from programme_scout.settings import FetchSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five
 
 
 class BodyTooLarge(Exception):
@@ -104,6 +105,10 @@ class Fetcher:
                 delay = rules.crawl_delay_s()
                 if delay:
                     self._gates.for_url(current).slow_down(delay)
+                if rules.unreachable:
+                    return FetchResult(url=url, final_url=current, outcome=Outcome.FAILED, fetched_at=fetched_at,
+                                       error=f"robots.txt unreachable ({rules.error}): not requested, as RFC 9309 "
+                                             "asks while robots.txt cannot be read")
                 if not rules.allowed(current):
                     return FetchResult(url=url, final_url=current, outcome=Outcome.ROBOTS_DISALLOWED,
                                        error="disallowed by robots.txt", fetched_at=fetched_at)
@@ -169,7 +174,7 @@ class Fetcher:
             except BodyTooLarge as exc:
                 return None, attempt, str(exc)
             except RETRY_ERRORS as exc:
-                last_error = f"{type(exc).__name__}: {exc}".rstrip(": ") + f" (attempt {attempt})"
+                last_error = f"{describe_error(exc)} (attempt {attempt})"
             else:
                 text_head = response.content[:20_000].decode("utf-8", "replace")
                 if response.status not in RETRY_STATUSES or blocked_reason(response.status, text_head):
@@ -217,10 +222,23 @@ class Fetcher:
                 chunks.append(chunk)
             return _Response(response.status_code, response.headers, b"".join(chunks))
 
-    async def _fetch_robots(self, robots_url: str) -> tuple[int | None, str]:
-        response, _, _ = await self._request_with_retries(robots_url, {}, priority=-1)
-        if response is None:
-            return None, ""
-        if response.status in REDIRECT_STATUSES:
-            return 404, ""  # a robots.txt that redirects away is treated as absent (RFC 9309 allows 5 hops; we keep it simple)
-        return response.status, decode_body(response.content, response.headers.get("content-type", ""), html=False)
+    async def _fetch_robots(self, robots_url: str) -> tuple[int | None, str, str]:
+        """(status, text, why unreachable). Redirects are followed up to five hops (RFC 9309 2.3.1.2) within the
+        site (`www.`/bare, http/https: the crawl's scope); more hops, or a hop elsewhere, count as no robots.txt
+        (a 4xx: the RFC's "unavailable")."""
+        current = robots_url
+        for _ in range(ROBOTS_MAX_REDIRECTS + 1):
+            response, _, error = await self._request_with_retries(current, {}, priority=-1)
+            if response is None:
+                return None, "", error
+            location = response.headers.get("location")
+            if response.status in REDIRECT_STATUSES and location:
+                target = urljoin(current, location)
+                if not same_site(robots_url, target):
+                    return 404, "", ""
+                current = target
+                continue
+            error = error or (f"HTTP {response.status}" if response.status >= 500 else "")
+            return response.status, decode_body(response.content, response.headers.get("content-type", ""),
+                                                html=False), error
+        return 404, "", ""

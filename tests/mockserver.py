@@ -98,6 +98,15 @@ class Handler(BaseHTTPRequestHandler):
         q = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path
         log = self.server.log
+        if path == "/robots.txt" and self.server.robots_status is not None:  # e.g. 503: robots.txt unreachable
+            return self._send(self.server.robots_status, b"robots.txt is down", content_type="text/plain")
+        if path == "/robots.txt" and self.server.robots_redirects:  # robots.txt moved, `robots_redirects` hops
+            return self._send(301, b"", {"Location": f"/robots-hop?n={self.server.robots_redirects - 1}"})
+        if path == "/robots-hop":
+            n = int(q.get("n", 0))
+            return self._send(301, b"", {"Location": f"/robots-hop?n={n - 1}" if n > 1 else "/robots-final.txt"})
+        if path == "/robots-final.txt" and self.server.robots_txt is not None:
+            return self._send(200, self.server.robots_txt.encode(), content_type="text/plain")
         if path == "/robots.txt" and self.server.mirror is None:
             rules = self.server.robots_txt
             if rules is None:
@@ -250,6 +259,8 @@ class MockServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.log = ServerLog()
         self.robots_txt = robots_txt
+        self.robots_status: int | None = None  # set: /robots.txt answers this status
+        self.robots_redirects = 0  # set: /robots.txt redirects this many times before robots_txt is served
         self.mirror = mirror
         self.mirror_host = mirror_host
         self.faults = faults or {}
