@@ -50,3 +50,21 @@ def test_resolve_with_offline_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(app, ["run", "--offline", "--data", str(tmp_path / "d"),
                                       "--resolve", "a.test=127.0.0.1:80"])
     assert result.exit_code == 2 and "--offline" in result.output
+
+
+def test_a_run_whose_every_source_is_unreachable_fails_with_exit_1(tmp_path: Path):
+    """Not "published, 0 programmes" with exit 0: nothing is published and the reason names the failure."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once we leave: connections are refused
+    config = tmp_path / "scout.toml"
+    config.write_text("[fetch]\nper_host_delay_s = 0.0\nmax_attempts = 1\n")
+    args = ["run", "--config", str(config), "--data", str(tmp_path / "data"), "--quiet"]
+    for host in HOSTS:
+        args += ["--resolve", f"{host}=127.0.0.1:{port}"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert "every source failed" in result.output and "robots.txt unreachable (connection refused" in result.output
+    assert not (tmp_path / "data" / "latest").exists()
