@@ -119,6 +119,8 @@ class HostGate:
                     if wait <= 0:
                         break
                     await self._sleep(wait)
+                if self._delay_s <= 0:
+                    granted.sent()  # no gap to keep: starts need not wait for one another to leave
                 yield granted
             finally:
                 granted.sent()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -38,8 +39,30 @@ class Fault:
 @dataclass
 class Seen:
     path: str
-    started: float
+    started: float  # when the request's first byte reached the server's socket (kernel clock where it has one)
     headers: dict[str, str]
+
+
+# Python does not name it; 35 on Linux (asm-generic and x86), where it is SCM_TIMESTAMPNS too
+SO_TIMESTAMPNS: int | None = getattr(socket, "SO_TIMESTAMPNS", 35 if sys.platform == "linux" else None)
+
+
+def arrival_time(sock: socket.socket) -> float | None:
+    """The kernel's receive timestamp of the next pending byte (Linux SO_TIMESTAMPNS, read with MSG_PEEK, so the
+    request is left for http.server). The handler thread may run tens of milliseconds later when the machine is
+    busy and the GIL is shared with the client under test; stamping then would measure our scheduler, not the
+    crawler's politeness. None where the platform has no such stamp, or the peer closed."""
+    if SO_TIMESTAMPNS is None:
+        return None
+    try:
+        _, ancillary, _, _ = sock.recvmsg(1, socket.CMSG_SPACE(16), socket.MSG_PEEK)
+    except OSError:
+        return None
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+            seconds, nanoseconds = struct.unpack("qq", data[:16])
+            return seconds + nanoseconds / 1e9
+    return None
 
 
 @dataclass
@@ -67,6 +90,18 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # quiet
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        if SO_TIMESTAMPNS is not None:
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                pass  # arrival_time finds no stamp and the handler's clock is used
+
+    def handle_one_request(self) -> None:
+        self._arrived = arrival_time(self.connection)  # httpx never pipelines: the next request is still unread
+        super().handle_one_request()
+
     def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
               content_type: str = "text/html; charset=utf-8") -> None:
         self.send_response(status)
@@ -80,7 +115,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         log = self.server.log
         with log.lock:
-            log.requests.append(Seen(self.path, time.monotonic(), dict(self.headers)))
+            arrived = getattr(self, "_arrived", None)
+            log.requests.append(Seen(self.path, arrived if arrived is not None else time.time(), dict(self.headers)))
             host = (self.headers.get("Host") or "").split(":")[0]
             log.per_host_in_flight[host] += 1
             log.per_host_max_in_flight[host] = max(log.per_host_max_in_flight[host], log.per_host_in_flight[host])
@@ -257,6 +293,11 @@ class MockServer(ThreadingHTTPServer):
     def __init__(self, robots_txt: str | None = "User-agent: *\nDisallow: /private/\n",
                  mirror: Path | None = None, mirror_host: str = "", faults: dict[str, Fault] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
+        if SO_TIMESTAMPNS is not None:  # set on the listener, so accepted sockets stamp their very first bytes
+            try:
+                self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                pass
         self.log = ServerLog()
         self.robots_txt = robots_txt
         self.robots_status: int | None = None  # set: /robots.txt answers this status
