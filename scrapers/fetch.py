@@ -168,6 +168,7 @@ class Fetcher:
         for attempt in range(1, self.settings.max_attempts + 1):
             retry_after: float | None = None
             pause_host = False
+            got: _Response | None = None
             try:
                 async with gate.slot(priority, owner=me) as slot:
                     response = await self._send(url, extra_headers, slot)
@@ -180,17 +181,17 @@ class Fetcher:
                 if response.status not in RETRY_STATUSES or blocked_reason(response.status, text_head):
                     return response, attempt, ""
                 last_error = f"HTTP {response.status} after {attempt} attempt(s)"
-                if attempt == self.settings.max_attempts:
-                    return response, attempt, last_error
+                got = response
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._now())
                 pause_host = retry_after is not None or response.status in PAUSE_HOST_STATUSES
-            if attempt < self.settings.max_attempts:
-                wait = backoff_delay_s(
-                    attempt, base_s=self.settings.backoff_base_s, max_s=self.settings.backoff_max_s,
-                    retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng)
-                if pause_host:
-                    gate.pause(wait, owner=me)
-                await self._sleep(wait)
+            wait = backoff_delay_s(
+                attempt, base_s=self.settings.backoff_base_s, max_s=self.settings.backoff_max_s,
+                retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng)
+            if pause_host:  # the other URLs of the host wait too, even when this one has no try left
+                gate.pause(wait, owner=me)
+            if attempt == self.settings.max_attempts:
+                return got, attempt, last_error  # a retriable status's last response, for the caller to classify
+            await self._sleep(wait)
         return None, self.settings.max_attempts, last_error
 
     async def _send(self, url: str, extra_headers: dict[str, str], slot: Slot | None = None) -> _Response:

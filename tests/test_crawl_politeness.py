@@ -110,3 +110,21 @@ def test_the_gap_is_timed_from_when_the_request_left():
         return starts
 
     assert asyncio.run(go()) == [0.3, 1.3]
+
+
+def test_a_429_on_the_last_try_still_holds_the_host(server):
+    settings = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=4, http_timeout_s=5.0, obey_robots=False,
+                             max_attempts=1, retry_after_cap_s=1.0)
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            async def later():
+                await asyncio.sleep(0.2)
+                return await fetcher.fetch(f"{server.base}/page?id=after")
+            return await asyncio.gather(fetcher.fetch(f"{server.base}/flaky?n=429&fail=5&retry_after=1&key=last"), later())
+
+    given_up, other = asyncio.run(go())
+    assert given_up.outcome is Outcome.FAILED and given_up.status == 429 and other.outcome is Outcome.OK
+    (hit,) = server.log.starts("/flaky")
+    (other_start,) = server.log.starts("/page")
+    assert other_start - hit >= 1.0 - 0.05
