@@ -85,7 +85,7 @@ def main_callback(ctx: typer.Context,
     OPTIONS["log_level"] = log_level
     if ctx.invoked_subcommand is None:  # plain values: invoking the function would pass typer's OptionInfo defaults
         ctx.invoke(run_command, offline=False, mirror=None, sources=None, data=None, config=None, accept_drift=None,
-                   quiet=quiet, log_level=log_level)
+                   resolve=None, quiet=quiet, log_level=log_level)
 
 
 def _settings_or_exit(config: Optional[Path], **overrides: object) -> tuple[Optional[Path], "Settings"]:
@@ -108,6 +108,27 @@ def _expected_pages(data_dir: Path) -> dict[str, int]:
         return {}
 
 
+def parse_resolve(values: list[str]) -> dict[str, str]:
+    """`--resolve HOST=ADDR:PORT` (repeatable; as curl's --resolve) -> {HOST: "http://ADDR:PORT"}. ADDR:PORT may
+    be given as a URL (`https://10.0.0.5:8443`) to choose the scheme; IPv6 addresses in brackets."""
+    from urllib.parse import urlsplit
+
+    targets: dict[str, str] = {}
+    for value in values:
+        host, sep, target = value.partition("=")
+        base = target if "://" in target else f"http://{target}"
+        try:
+            parts = urlsplit(base)
+            port = parts.port
+        except ValueError:
+            port = None
+        if (not sep or not host.strip() or "/" in host or parts.scheme not in ("http", "https") or not parts.hostname
+                or port is None or parts.path not in ("", "/")):
+            raise ValueError(f"--resolve {value!r}: expected HOST=ADDR:PORT, e.g. www.mastersportal.com=127.0.0.1:8080")
+        targets[host.strip().lower()] = f"{parts.scheme}://{parts.netloc}"
+    return targets
+
+
 @app.command("run")
 def run_command(
     offline: bool = typer.Option(False, "--offline", help="Replay the recorded mirror instead of the network."),
@@ -117,6 +138,9 @@ def run_command(
     config: Optional[Path] = typer.Option(None, "--config", help="TOML settings file (default $PROGRAMME_SCOUT_CONFIG, "
                                                                  "else ./programme-scout.toml)."),
     accept_drift: Optional[bool] = typer.Option(None, "--accept-drift", help="Publish even when the drift guard objects."),
+    resolve: Optional[list[str]] = typer.Option(None, "--resolve", metavar="HOST=ADDR:PORT",
+                                                help="Send HOST's requests to ADDR:PORT, the URLs unchanged (as curl's "
+                                                     "--resolve; repeatable): crawl a staging mirror."),
     quiet: bool = QUIET, log_level: Optional[str] = LOG_LEVEL,
 ) -> None:
     """Crawl, reconcile, write and (unless drift) publish one run."""
@@ -135,6 +159,17 @@ def run_command(
         data_dir=data, accept_drift=accept_drift)
     if settings.offline and not settings.mirror_dir.is_dir():
         fail(f"mirror directory {settings.mirror_dir} does not exist", EXIT_USAGE)
+    transport = None
+    if resolve:
+        if settings.offline:
+            fail("--resolve and --offline do not go together: offline replays the mirror from disk", EXIT_USAGE)
+        try:
+            targets = parse_resolve(resolve)
+        except ValueError as exc:
+            fail(str(exc), EXIT_USAGE)
+        from scrapers.resolve import ResolveTransport
+
+        transport = ResolveTransport(targets)
     interactive = setup_logging(quiet, log_level)
     logger = logging.getLogger("programme_scout")
     logger.info("config: %s", config_path.resolve() if config_path else "none found (defaults; --config, "
@@ -146,7 +181,7 @@ def run_command(
         progress = CronProgress(settings.sources, float(os.environ.get("PROGRAMME_SCOUT_PROGRESS_SECONDS", "60")))
     try:
         with progress, collector_paused():  # a run builds millions of objects and no cycles: see gcpause
-            code, report = run(settings, on_page=progress.on_page, on_stage=progress.on_stage)
+            code, report = run(settings, on_page=progress.on_page, on_stage=progress.on_stage, transport=transport)
     except Locked as exc:
         fail(str(exc), EXIT_LOCKED)
     except Exception as exc:  # the run's boundary: a clear message and exit 1, never a traceback for cron
@@ -169,6 +204,7 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     from output.tables import programme_row
     from normalize.merge import merge_cluster
     from normalize.models import to_dict
+    from scrapers.decode import decode_body
     from scrapers.records import NotAProgrammePage, RawRecord, content_hash
     from scrapers.registry import PORTALS
 
@@ -179,7 +215,7 @@ def parse_command(source: str, file: Path, url: str = typer.Option("", "--url", 
     content = file.read_bytes()
     portal = PORTALS[source]
     try:
-        fields = portal.parse_detail(content.decode("utf-8", "replace"), url or str(file))
+        fields = portal.parse_detail(decode_body(content), url or str(file))  # as a crawl decodes it (no header)
     except NotAProgrammePage as exc:
         fail(f"{source}: {file}: not a programme page: {exc}", 1)
     try:

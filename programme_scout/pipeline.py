@@ -47,6 +47,10 @@ class Gathered:
     stale_sources: dict[str, str]  # source → why its last good records were used
 
 
+class CrawlFailed(Exception):
+    """Every source failed and no earlier run could stand in: publishing would replace the data with nothing."""
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -62,6 +66,7 @@ def run(settings: Settings, *, on_page: OnPage | None = None, transport: httpx.A
             stage("crawl")
             crawled = asyncio.run(crawl(settings, on_page, transport))
             gathered = gather(crawled, build)
+            check_not_all_failed(gathered)
             stage("reconcile")
             reconciled = reconcile(gathered, settings, build)
             stage("publish")
@@ -96,6 +101,16 @@ def source_failed(result: CrawlResult) -> str | None:
         reasons = sorted({r.reason for r in bad}) or ["no listing page could be read"]
         return f"no records: {'; '.join(reasons[:3])}"
     return None
+
+
+def check_not_all_failed(gathered: Gathered) -> None:
+    """A run whose every source failed, with no published records to carry over, is an error (exit 1), not a
+    published run of 0 programmes: the page reports say why (unreachable, DNS, robots.txt...)."""
+    failures = {s: source_failed(r) for s, r in gathered.crawled.items()}
+    if gathered.raw_records or not failures or not all(failures.values()):
+        return
+    raise CrawlFailed("every source failed and no published run to fall back on: "
+                      + "; ".join(f"{s}: {why}" for s, why in failures.items()))
 
 
 def gather(crawled: dict[str, CrawlResult], build: RunBuild) -> Gathered:

@@ -8,6 +8,7 @@ and an unknown key is an error, so a typo in cron's config fails loudly instead 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class FetchSettings:
     per_host_concurrency: int = 2  # requests in flight per host
     per_host_delay_s: float = 1.0  # minimum gap between request starts per host
     http_timeout_s: float = 20.0  # connect/read/write/pool timeout of one request
+    http_total_timeout_s: float = 60.0  # a whole request, first byte sent to last byte read (a trickling server)
     max_attempts: int = 3  # tries per URL, the first included
     backoff_base_s: float = 1.0  # first retry waits about this long, doubling after
     backoff_max_s: float = 30.0  # no computed backoff waits longer
@@ -127,6 +129,66 @@ def _build(cls: type, values: dict[str, Any], where: str) -> Any:
     return cls(**values)
 
 
+# Every numeric setting's allowed range: (low, high, low included). NaN and infinities are refused everywhere.
+_AT_LEAST_1 = (1, math.inf, True)
+_NOT_NEGATIVE = (0, math.inf, True)
+_POSITIVE = (0, math.inf, False)
+RANGES: dict[str, dict[str, tuple[float, float, bool]]] = {
+    "fetch": {"per_host_concurrency": _AT_LEAST_1, "per_host_delay_s": _NOT_NEGATIVE, "http_timeout_s": _POSITIVE,
+              "http_total_timeout_s": _POSITIVE, "max_attempts": _AT_LEAST_1, "backoff_base_s": _NOT_NEGATIVE,
+              "backoff_max_s": _NOT_NEGATIVE, "retry_after_cap_s": _NOT_NEGATIVE, "max_redirects": _NOT_NEGATIVE,
+              "max_body_bytes": _AT_LEAST_1},
+    "publish": {"drift_max_count_drop": (0, 1, True), "drift_max_fill_drop_points": (0, 100, True),
+                "keep_runs": _AT_LEAST_1},
+    "run": {"max_pages_per_source": _AT_LEAST_1, "crawl_tasks": _AT_LEAST_1, "workers": _AT_LEAST_1},
+}
+
+
+def _check_range(where: str, key: str, value: float) -> None:
+    low, high, low_included = RANGES[where][key]
+    if not math.isfinite(value):
+        raise SettingsError(f"[{where}] {key} must be a finite number, got {value!r}")
+    if value < low or (value == low and not low_included) or value > high:
+        if (low, high, low_included) == _AT_LEAST_1:
+            wanted = "at least 1"
+        elif high == math.inf:
+            wanted = f"{'at least' if low_included else 'greater than'} {low:g}"
+        else:
+            wanted = f"between {low:g} and {high:g}"
+        raise SettingsError(f"[{where}] {key} must be {wanted}, got {value!r}")
+
+
+def validate(settings: "Settings") -> None:
+    """Every range, on the settings a run will really use (file and flags applied): a clear SettingsError naming
+    the key, never a crawl that divides by zero or sleeps for ever."""
+    for where, obj in (("fetch", settings.fetch), ("publish", settings.publish), ("run", settings)):
+        for key in RANGES[where]:
+            _check_range(where, key, getattr(obj, key))
+    if not settings.fetch.user_agent.strip():
+        raise SettingsError("[fetch] user_agent must not be empty")
+    if settings.fetch.backoff_max_s < settings.fetch.backoff_base_s:
+        raise SettingsError("[fetch] backoff_max_s must be at least backoff_base_s")
+    for source, urls in settings.start_urls.items():
+        for url in urls:
+            if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+                raise SettingsError(f"[run] start_urls.{source}: {url!r} is not an http(s) URL")
+
+
+def _check_toml_types(top: dict[str, Any]) -> None:
+    """The [run] values that are not plain scalars: paths are strings, sources a list of strings, start_urls a
+    table of lists of strings."""
+    for key in ("data_dir", "mirror_dir"):
+        if key in top and not isinstance(top[key], str):
+            raise SettingsError(f"[run] {key} must be a path (a string), got {top[key]!r}")
+    if "sources" in top and not (isinstance(top["sources"], list) and all(isinstance(x, str) for x in top["sources"])):
+        raise SettingsError(f"[run] sources must be a list of strings, got {top['sources']!r}")
+    if "start_urls" in top:
+        table = top["start_urls"]
+        if not isinstance(table, dict) or not all(
+                isinstance(v, list) and all(isinstance(u, str) for u in v) for v in table.values()):
+            raise SettingsError(f"[run] start_urls must be a table of lists of URLs, got {table!r}")
+
+
 def _link_settings(values: dict[str, Any]) -> LinkSettings:
     from normalize.link import LinkSettings
 
@@ -148,6 +210,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise SettingsError(f"cannot read config {path}: {exc}") from exc
+    for section in ("fetch", "publish", "link", "run"):
+        if not isinstance(raw.get(section, {}), dict):
+            raise SettingsError(f"{section} must be a [{section}] table, got {raw[section]!r}")
     fetch = _build(FetchSettings, raw.pop("fetch", {}), "fetch")
     publish = _build(PublishSettings, raw.pop("publish", {}), "publish")
     link = _link_settings(raw.pop("link", {}))
@@ -155,6 +220,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     top["fetch"], top["publish"], top["link"] = fetch, publish, link
     if raw:
         raise SettingsError(f"unknown section(s) in config: {', '.join(sorted(raw))}")
+    _check_toml_types(top)
     if "start_urls" in top:
         top["start_urls"] = {**default_start_urls(), **{k: tuple(v) for k, v in top["start_urls"].items()}}
     for key in ("data_dir", "mirror_dir"):  # relative to the file, not to wherever cron starts us
@@ -163,14 +229,13 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     if "sources" in top:
         top["sources"] = tuple(top["sources"])
     settings: Settings = _build(Settings, top, "run")
-    if settings.fetch.per_host_concurrency < 1 or settings.fetch.max_attempts < 1:
-        raise SettingsError("[fetch] per_host_concurrency and max_attempts must be at least 1")
     given = {k: v for k, v in overrides.items() if v is not None}
     if "accept_drift" in given:
         settings = dataclasses.replace(
             settings, publish=dataclasses.replace(settings.publish, accept_drift=given.pop("accept_drift"))
         )
     settings = dataclasses.replace(settings, **given)
+    validate(settings)
     known = default_start_urls()
     unknown_sources = sorted(set(settings.sources) - set(known))
     if unknown_sources:

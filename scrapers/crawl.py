@@ -17,6 +17,7 @@ from scrapers.outcomes import FetchResult
 from scrapers.records import CrawlResult, NotAProgrammePage, PageReport, RawRecord, content_hash
 
 LISTING_PRIORITY, DETAIL_PRIORITY = 0, 1
+OUT_OF_SCOPE = "out_of_scope"  # a PageReport outcome: a link off the portal's hosts, recorded and not requested
 TRACKING_PARAMS = frozenset({"ref", "gclid", "fbclid", "mc_cid", "mc_eid", "_ga", "trk"})
 
 
@@ -39,6 +40,20 @@ class Portal(Protocol):
     def parse_detail(self, text: str, url: str) -> dict[str, list[str]]: ...
 
     def source_key(self, url: str) -> str: ...
+
+
+def start_hosts_scope(start_urls: tuple[str, ...] | list[str]) -> Callable[[str], bool]:
+    """The scope of a portal that does not name its sites: the hosts of its start URLs (`www.` or not)."""
+    hosts = {(urlsplit(u).hostname or "").removeprefix("www.") for u in start_urls}
+    return lambda url: (urlsplit(url).hostname or "").removeprefix("www.") in hosts
+
+
+def scope_of(portal: object, start_urls: tuple[str, ...] | list[str]) -> Callable[[str], bool]:
+    """Which URLs a crawl of `portal` may request: http(s) on the hosts of its portal family
+    (`PortalFamily.serves`), else on its start URLs' hosts. Anything else a listing links to is reported
+    `out_of_scope` and never requested: a listing is the portal's markup, not an order to fetch any address."""
+    serves: Callable[[str], bool] = getattr(portal, "serves", None) or start_hosts_scope(start_urls)
+    return lambda url: urlsplit(url).scheme in ("http", "https") and serves(url)
 
 
 def canonical_url(url: str, *, keep_query: bool = False) -> str:
@@ -68,10 +83,17 @@ async def crawl_source(
     pending: set[asyncio.Task[None]] = set()
 
     keys: set[str] = set()
+    in_scope = scope_of(portal, start_urls)
+    refused: set[str] = set()
 
     def schedule(url: str, kind: str) -> None:
         url = canonical_url(url, keep_query=kind == "listing")
-        if url in seen:
+        if url in seen or url in refused:
+            return
+        if not in_scope(url):
+            refused.add(url)
+            result.reports.append(PageReport(source=portal.name, url=url, outcome=OUT_OF_SCOPE, kind=kind,
+                                             reason="not a host of this portal: never requested"))
             return
         if kind == "detail":  # one programme under two addresses ("/studies/1/" and "/studies/1/x.html"): once
             try:

@@ -16,18 +16,28 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from scrapers.cache import CachedPage, ConditionalCache, conditional_headers
-from scrapers.classify import blocked_reason, decode_body
+from scrapers.classify import blocked_reason
+from scrapers.decode import decode_body
 from scrapers.outcomes import FetchResult, Outcome
-from scrapers.politeness import HostGates
-from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, parse_retry_after
+from scrapers.politeness import HostGates, Slot
+from scrapers.retry import RETRY_ERRORS, RETRY_STATUSES, backoff_delay_s, describe_error, parse_retry_after
 from scrapers.robots import RobotsCache
 from programme_scout.settings import FetchSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five
 
 
 class BodyTooLarge(Exception):
     pass
+
+
+class TotalTimeout(httpx.TimeoutException):
+    """No complete response within `http_total_timeout_s`: httpx's timeouts are per read, so a server trickling
+    a byte every few seconds would otherwise hold a slot for ever."""
+
+
+PAUSE_HOST_STATUSES = frozenset({429, 503})  # the server says it is overloaded: every URL of the host waits
 
 
 def same_site(a: str, b: str) -> bool:
@@ -94,7 +104,11 @@ class Fetcher:
                 rules = await self._robots.rules_for(current)
                 delay = rules.crawl_delay_s()
                 if delay:
-                    self._gates.for_host(urlsplit(current).netloc).slow_down(delay)
+                    self._gates.for_url(current).slow_down(delay)
+                if rules.unreachable:
+                    return FetchResult(url=url, final_url=current, outcome=Outcome.FAILED, fetched_at=fetched_at,
+                                       error=f"robots.txt unreachable ({rules.error}): not requested, as RFC 9309 "
+                                             "asks while robots.txt cannot be read")
                 if not rules.allowed(current):
                     return FetchResult(url=url, final_url=current, outcome=Outcome.ROBOTS_DISALLOWED,
                                        error="disallowed by robots.txt", fetched_at=fetched_at)
@@ -148,34 +162,56 @@ class Fetcher:
     ) -> tuple[_Response | None, int, str]:
         """(response, attempts, last error). A retriable status still returns its last response after the final
         attempt, so the caller can classify it; a network error returns None."""
-        gate = self._gates.for_host(urlsplit(url).netloc)
+        gate = self._gates.for_url(url)
+        me = object()  # this request: it waits its own backoff, not the host pause it caused a second time
         last_error = ""
         for attempt in range(1, self.settings.max_attempts + 1):
             retry_after: float | None = None
+            pause_host = False
+            got: _Response | None = None
             try:
-                async with gate.slot(priority):
-                    response = await self._send(url, extra_headers)
+                async with gate.slot(priority, owner=me) as slot:
+                    response = await self._send(url, extra_headers, slot)
             except BodyTooLarge as exc:
                 return None, attempt, str(exc)
             except RETRY_ERRORS as exc:
-                last_error = f"{type(exc).__name__}: {exc}".rstrip(": ") + f" (attempt {attempt})"
+                last_error = f"{describe_error(exc)} (attempt {attempt})"
             else:
                 text_head = response.content[:20_000].decode("utf-8", "replace")
                 if response.status not in RETRY_STATUSES or blocked_reason(response.status, text_head):
                     return response, attempt, ""
                 last_error = f"HTTP {response.status} after {attempt} attempt(s)"
-                if attempt == self.settings.max_attempts:
-                    return response, attempt, last_error
+                got = response
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._now())
-            if attempt < self.settings.max_attempts:
-                await self._sleep(backoff_delay_s(
-                    attempt, base_s=self.settings.backoff_base_s, max_s=self.settings.backoff_max_s,
-                    retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng))
+                pause_host = retry_after is not None or response.status in PAUSE_HOST_STATUSES
+            wait = backoff_delay_s(
+                attempt, base_s=self.settings.backoff_base_s, max_s=self.settings.backoff_max_s,
+                retry_after_s=retry_after, retry_after_cap_s=self.settings.retry_after_cap_s, rng=self._rng)
+            if pause_host:  # the other URLs of the host wait too, even when this one has no try left
+                gate.pause(wait, owner=me)
+            if attempt == self.settings.max_attempts:
+                return got, attempt, last_error  # a retriable status's last response, for the caller to classify
+            await self._sleep(wait)
         return None, self.settings.max_attempts, last_error
 
-    async def _send(self, url: str, extra_headers: dict[str, str]) -> _Response:
+    async def _send(self, url: str, extra_headers: dict[str, str], slot: Slot | None = None) -> _Response:
+        total = self.settings.http_total_timeout_s
+        try:
+            async with asyncio.timeout(total):
+                return await self._send_once(url, extra_headers, slot)
+        except TimeoutError:
+            raise TotalTimeout(f"no complete response within the total timeout of {total:g} s") from None
+
+    async def _send_once(self, url: str, extra_headers: dict[str, str], slot: Slot | None) -> _Response:
         cap = self.settings.max_body_bytes
-        async with self._client.stream("GET", url, headers=extra_headers) as response:
+
+        async def trace(event: str, info: object) -> None:  # httpcore: the request has left
+            if slot is not None and event.endswith("send_request_headers.complete"):
+                slot.sent()
+
+        async with self._client.stream("GET", url, headers=extra_headers, extensions={"trace": trace}) as response:
+            if slot is not None:
+                slot.sent()  # transports without httpcore (replay) never trace
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > cap:
                 raise BodyTooLarge(f"body of {declared} bytes is over the {cap}-byte cap")
@@ -187,10 +223,23 @@ class Fetcher:
                 chunks.append(chunk)
             return _Response(response.status_code, response.headers, b"".join(chunks))
 
-    async def _fetch_robots(self, robots_url: str) -> tuple[int | None, str]:
-        response, _, _ = await self._request_with_retries(robots_url, {}, priority=-1)
-        if response is None:
-            return None, ""
-        if response.status in REDIRECT_STATUSES:
-            return 404, ""  # a robots.txt that redirects away is treated as absent (RFC 9309 allows 5 hops; we keep it simple)
-        return response.status, decode_body(response.content, response.headers.get("content-type", ""))
+    async def _fetch_robots(self, robots_url: str) -> tuple[int | None, str, str]:
+        """(status, text, why unreachable). Redirects are followed up to five hops (RFC 9309 2.3.1.2) within the
+        site (`www.`/bare, http/https: the crawl's scope); more hops, or a hop elsewhere, count as no robots.txt
+        (a 4xx: the RFC's "unavailable")."""
+        current = robots_url
+        for _ in range(ROBOTS_MAX_REDIRECTS + 1):
+            response, _, error = await self._request_with_retries(current, {}, priority=-1)
+            if response is None:
+                return None, "", error
+            location = response.headers.get("location")
+            if response.status in REDIRECT_STATUSES and location:
+                target = urljoin(current, location)
+                if not same_site(robots_url, target):
+                    return 404, "", ""
+                current = target
+                continue
+            error = error or (f"HTTP {response.status}" if response.status >= 500 else "")
+            return response.status, decode_body(response.content, response.headers.get("content-type", ""),
+                                                html=False), error
+        return 404, "", ""

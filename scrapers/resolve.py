@@ -12,7 +12,7 @@ import httpx
 class ResolveTransport(httpx.AsyncBaseTransport):
     def __init__(self, targets: Mapping[str, str], inner: httpx.AsyncBaseTransport | None = None) -> None:
         """`targets` maps a host name to "http://127.0.0.1:PORT"."""
-        self._targets = {host: httpx.URL(base) for host, base in targets.items()}
+        self._targets = {host.lower(): httpx.URL(base) for host, base in targets.items()}
         self._inner = inner or httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import socket
+import ssl
 from collections.abc import Callable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -48,3 +50,39 @@ def backoff_delay_s(
     if retry_after_s is not None:
         return min(retry_after_s, retry_after_cap_s)
     return min(max_s, base_s * (2 ** (attempt - 1)) * (0.5 + rng()))
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what it wraps (httpx -> httpcore -> anyio -> the OS error), outermost first."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def describe_error(exc: BaseException) -> str:
+    """What went wrong with the network, in words a person can act on: DNS, refused or failed connection, TLS,
+    which timeout, a response cut short. httpx wraps the OS error a few levels deep ("All connection attempts
+    failed"), so the chain is read down to its cause."""
+    chain = _chain(exc)
+    root = chain[-1]
+    detail = str(root) or type(root).__name__
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return f"DNS lookup failed: {detail}"
+    if any(isinstance(e, ssl.SSLError) for e in chain):
+        return f"TLS error: {detail}"
+    if isinstance(exc, httpx.TimeoutException):
+        kind = {httpx.ConnectTimeout: "connect timeout", httpx.ReadTimeout: "read timeout",
+                httpx.WriteTimeout: "write timeout", httpx.PoolTimeout: "pool timeout"}.get(type(exc), "timeout")
+        return f"{kind} ({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return f"connection refused: {detail}"
+    if isinstance(exc, httpx.ConnectError):
+        return f"connect failed: {detail}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"connection closed mid-response: {exc}"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return f"connection lost: {detail}"
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")

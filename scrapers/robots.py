@@ -8,18 +8,21 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-# (status or None on a network failure, body text)
-RobotsFetch = Callable[[str], Awaitable[tuple[int | None, str]]]
+# (status or None on a network failure, body text, why it could not be read: "" when it could)
+RobotsFetch = Callable[[str], Awaitable[tuple[int | None, str, str]]]
 
 
 class RobotsRules:
-    """The rules of one host. RFC 9309: a 4xx robots.txt means no rules; 5xx or unreachable means disallow all."""
+    """The rules of one host. RFC 9309: a 4xx robots.txt means no rules; 5xx or unreachable means disallow all.
+    An unreachable robots.txt is said as such (`unreachable`, `error`), not as a rule that disallows the page."""
 
-    def __init__(self, status: int | None, text: str, user_agent: str) -> None:
+    def __init__(self, status: int | None, text: str, user_agent: str, error: str = "") -> None:
         self._user_agent = user_agent
         self.status = status
         self._parser: Protego | None = None
-        self._disallow_all = status is None or status >= 500
+        self.unreachable = status is None or status >= 500
+        self._disallow_all = self.unreachable
+        self.error = (error or (f"HTTP {status}" if status is not None else "no response")) if self.unreachable else ""
         if status is not None and 200 <= status < 300:
             self._parser = Protego.parse(text)
 
@@ -48,6 +51,6 @@ class RobotsCache:
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:  # concurrent first requests to a host wait for one robots.txt fetch
             if origin not in self._rules:
-                status, text = await self._fetch(origin + "/robots.txt")
-                self._rules[origin] = RobotsRules(status, text, self._user_agent)
+                status, text, error = await self._fetch(origin + "/robots.txt")
+                self._rules[origin] = RobotsRules(status, text, self._user_agent, error)
         return self._rules[origin]

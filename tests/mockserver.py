@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -38,8 +39,30 @@ class Fault:
 @dataclass
 class Seen:
     path: str
-    started: float
+    started: float  # when the request's first byte reached the server's socket (kernel clock where it has one)
     headers: dict[str, str]
+
+
+# Python does not name it; 35 on Linux (asm-generic and x86), where it is SCM_TIMESTAMPNS too
+SO_TIMESTAMPNS: int | None = getattr(socket, "SO_TIMESTAMPNS", 35 if sys.platform == "linux" else None)
+
+
+def arrival_time(sock: socket.socket) -> float | None:
+    """The kernel's receive timestamp of the next pending byte (Linux SO_TIMESTAMPNS, read with MSG_PEEK, so the
+    request is left for http.server). The handler thread may run tens of milliseconds later when the machine is
+    busy and the GIL is shared with the client under test; stamping then would measure our scheduler, not the
+    crawler's politeness. None where the platform has no such stamp, or the peer closed."""
+    if SO_TIMESTAMPNS is None:
+        return None
+    try:
+        _, ancillary, _, _ = sock.recvmsg(1, socket.CMSG_SPACE(16), socket.MSG_PEEK)
+    except OSError:
+        return None
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+            seconds, nanoseconds = struct.unpack("qq", data[:16])
+            return seconds + nanoseconds / 1e9
+    return None
 
 
 @dataclass
@@ -67,6 +90,18 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # quiet
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        if SO_TIMESTAMPNS is not None:
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                pass  # arrival_time finds no stamp and the handler's clock is used
+
+    def handle_one_request(self) -> None:
+        self._arrived = arrival_time(self.connection)  # httpx never pipelines: the next request is still unread
+        super().handle_one_request()
+
     def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
               content_type: str = "text/html; charset=utf-8") -> None:
         self.send_response(status)
@@ -80,7 +115,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         log = self.server.log
         with log.lock:
-            log.requests.append(Seen(self.path, time.monotonic(), dict(self.headers)))
+            arrived = getattr(self, "_arrived", None)
+            log.requests.append(Seen(self.path, arrived if arrived is not None else time.time(), dict(self.headers)))
             host = (self.headers.get("Host") or "").split(":")[0]
             log.per_host_in_flight[host] += 1
             log.per_host_max_in_flight[host] = max(log.per_host_max_in_flight[host], log.per_host_in_flight[host])
@@ -98,6 +134,15 @@ class Handler(BaseHTTPRequestHandler):
         q = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path
         log = self.server.log
+        if path == "/robots.txt" and self.server.robots_status is not None:  # e.g. 503: robots.txt unreachable
+            return self._send(self.server.robots_status, b"robots.txt is down", content_type="text/plain")
+        if path == "/robots.txt" and self.server.robots_redirects:  # robots.txt moved, `robots_redirects` hops
+            return self._send(301, b"", {"Location": f"/robots-hop?n={self.server.robots_redirects - 1}"})
+        if path == "/robots-hop":
+            n = int(q.get("n", 0))
+            return self._send(301, b"", {"Location": f"/robots-hop?n={n - 1}" if n > 1 else "/robots-final.txt"})
+        if path == "/robots-final.txt" and self.server.robots_txt is not None:
+            return self._send(200, self.server.robots_txt.encode(), content_type="text/plain")
         if path == "/robots.txt" and self.server.mirror is None:
             rules = self.server.robots_txt
             if rules is None:
@@ -130,6 +175,20 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/delay":
             time.sleep(float(q.get("s", 1)))
             return self._send(200, b"<html>late</html>")
+        if path == "/trickle":  # headers at once, then one body byte every `every` seconds (a read never times out)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", q.get("bytes", "100"))
+            self.end_headers()
+            try:
+                for _ in range(int(q.get("bytes", "100"))):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(float(q.get("every", 2)))
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
         if path == "/big":
             return self._send(200, b"x" * int(q["bytes"]))
         if path == "/big-chunked":  # no Content-Length: the cap must stop the stream
@@ -164,6 +223,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/latin1-meta":
             meta = '<html><head><meta charset="iso-8859-1"></head><h1>Université de Liège</h1></html>'
             return self._send(200, meta.encode("iso-8859-1"), content_type="text/html")
+        if path == "/stray-byte":  # UTF-8 with one invalid byte, no charset anywhere
+            body = "<html><h1>University of Münster</h1><p>".encode() + b"\xff" + "Zürich</p></html>".encode()
+            return self._send(200, body, content_type="text/html")
         if path == "/etag":
             tag = '"v1"'
             if self.headers.get("If-None-Match") == tag:
@@ -231,8 +293,15 @@ class MockServer(ThreadingHTTPServer):
     def __init__(self, robots_txt: str | None = "User-agent: *\nDisallow: /private/\n",
                  mirror: Path | None = None, mirror_host: str = "", faults: dict[str, Fault] | None = None) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
+        if SO_TIMESTAMPNS is not None:  # set on the listener, so accepted sockets stamp their very first bytes
+            try:
+                self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            except OSError:
+                pass
         self.log = ServerLog()
         self.robots_txt = robots_txt
+        self.robots_status: int | None = None  # set: /robots.txt answers this status
+        self.robots_redirects = 0  # set: /robots.txt redirects this many times before robots_txt is served
         self.mirror = mirror
         self.mirror_host = mirror_host
         self.faults = faults or {}
