@@ -38,7 +38,9 @@ class RunBuild:
         self.path = self.runs_dir / f".{self.run_id}.tmp"
         self.final = self.runs_dir / self.run_id
         self.path.mkdir()
-        self._log = logging.FileHandler(self.path / "run.log", encoding="utf-8")
+        # mode "w": once closed, a late record from another thread (the cron progress line) is dropped instead of
+        # reopening the file at a path the build has been renamed from
+        self._log = logging.FileHandler(self.path / "run.log", mode="w", encoding="utf-8")
         self._log.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(self._log)
         self.history = History(data_dir / "history.sqlite")

@@ -48,30 +48,3 @@ def blocked_reason(status: int, text: str) -> str | None:
     if status in (401, 403):
         return f"access denied (HTTP {status})"
     return None
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-
-
-def _charset_from_content_type(content_type: str) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else None
-
-
-def decode_body(content: bytes, content_type: str) -> str:
-    """Charset from the header, then from a <meta> in the first 4 KB, then UTF-8; a wrong or unknown label falls
-    back to UTF-8 with replacement so one odd page can never stop a run."""
-    candidates = [_charset_from_content_type(content_type)]
-    meta = _META_CHARSET.search(content[:4096])
-    candidates.append(meta.group(1).decode("ascii", "ignore") if meta else None)
-    for charset in candidates:
-        if not charset:
-            continue
-        try:
-            return content.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
