@@ -123,6 +123,10 @@ class History:
     def published_runs(self) -> list[str]:
         return [r for (r,) in self.db.execute("SELECT run_id FROM runs WHERE status IN ('published', 'partial') ORDER BY run_id")]
 
+    def healthy_runs(self) -> list[str]:
+        """Runs published with every source fresh: status 'published' (a run with stale sources is 'partial')."""
+        return [r for (r,) in self.db.execute("SELECT run_id FROM runs WHERE status = 'published' ORDER BY run_id")]
+
     def runs(self) -> list[dict[str, Any]]:
         cols = ("run_id", "started_at", "ended_at", "status", "exit_code", "summary")
         return [dict(zip(cols, row)) for row in self.db.execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY run_id")]

@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,7 +32,7 @@ from output.parquet import write_parquet
 from output.tables import programme_row, read_csv
 from output.xlsx import write_xlsx
 from programme_scout.settings import PublishSettings, Settings
-from scrapers.records import CrawlResult
+from scrapers.records import CrawlResult, RawRecord
 
 if TYPE_CHECKING:
     from output.build import RunBuild
@@ -106,7 +106,8 @@ def optional_output(name: str, write: Any, *args: Any) -> None:
 
 
 def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],
-            reconciled: Reconciled) -> Outcome:
+            reconciled: Reconciled, *, carried_sources: Mapping[str, int] | None = None,
+            raw_by_source: Callable[[str], Sequence[RawRecord]] | None = None) -> Outcome:
     """Write the run's files into the build, judge drift, commit the run to history and, unless drifted, swap
     data/latest to it."""
     history = build.history
@@ -116,7 +117,9 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         by_source.setdefault(record.source, []).append(record)
     stats = {source: {"records": len(records), "stale": source in stale_sources,
                       "outcomes": dict(crawled[source].outcomes) if source in crawled else {},
-                      "fill_rates": fill_rates(records), "layouts": layout_counts(crawled.get(source))}
+                      "fill_rates": fill_rates(records),
+                      "layouts": layout_counts(raw_by_source(source) if raw_by_source else
+                                               (crawled[source].records if source in crawled else []))}
              for source, records in by_source.items()}
     stale_refs = {r.ref for r in source_records if r.source in stale_sources}
     dates = history.dates()
@@ -136,8 +139,8 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     latest_csv = build.latest / "programmes.csv"
     diff = compare(read_csv(latest_csv) if latest_csv.exists() else [], rows)
     write_changes(diff, build.path)
-    previous_runs = history.published_runs()
-    drift = find_drift(previous_stats(history, previous_runs[-1]) if previous_runs else {}, stats, settings.publish)
+    healthy = history.healthy_runs()  # drift is judged against the last run published with every source fresh
+    drift = find_drift(previous_stats(history, healthy[-1]) if healthy else {}, stats, settings.publish)
     published = not drift or settings.publish.accept_drift
     if not published:
         exit_code, status, reason = EXIT_DRIFT, "drift: not published", describe_drift(drift)
@@ -163,7 +166,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         "conflicts_by_field": dict(Counter(c.field for p in reconciled.programmes for c in p.conflicts).most_common()),
         "review": _review(reconciled, titles), "skipped_blocks": reconciled.link.skipped_blocks,
         "errors": [r.to_dict() for res in crawled.values() for r in res.reports],
-        "drift": drift, "stale_sources": stale_sources, "reason": reason, "eur_rate_date": rate_date().isoformat(), "changes": counts(diff),
+        "drift": drift, "stale_sources": stale_sources, "carried_sources": dict(carried_sources or {}), "reason": reason, "eur_rate_date": rate_date().isoformat(), "changes": counts(diff),
         "csv_fill_rates": csv_fill_rates(rows, columns), "stale_programmes": len(stale_rows),
         "stale_rows": stale_rows[:REVIEW_IN_REPORT],
         "failed_sources": {**{s: "no records" for s, st in stats.items() if not st["records"]}, **stale_sources},
@@ -190,9 +193,10 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     return Outcome(published=published, stale_sources=stale_sources, report=report)
 
 
-def layout_counts(result: CrawlResult | None) -> dict[str, int]:
-    """Records per page layout (era) the scrapers recognised: a redesign shows as a layout falling to 0."""
-    return dict(sorted(Counter(r.layout or "(unknown)" for r in result.records).items())) if result else {}
+def layout_counts(records: Sequence[RawRecord]) -> dict[str, int]:
+    """Records per page layout (era) the scrapers recognised: a redesign shows as a layout falling to 0. Counted
+    on the run's raw records, carried-over sources included (their layouts are unchanged, not gone)."""
+    return dict(sorted(Counter(r.layout or "(unknown)" for r in records).items()))
 
 
 def previous_stats(history: History, run_id: str) -> dict[str, dict[str, Any]]:
@@ -209,7 +213,8 @@ def find_drift(previous: Mapping[str, Mapping[str, Any]], current: Mapping[str, 
                settings: PublishSettings) -> list[dict[str, Any]]:
     """Per source: a record count falling by more than the allowed share, or a field's fill rate (percent)
     falling by more than the allowed points, compared with the last published run."""
-    drift = []
+    drift = [{"source": source, "field": "(source absent)", "before": before["records"], "after": 0}
+             for source, before in sorted(previous.items()) if source not in current and before.get("records")]
     for source, now in sorted(current.items()):
         before = previous.get(source)
         if before is None or now.get("stale"):

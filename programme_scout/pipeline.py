@@ -45,6 +45,7 @@ class Gathered:
     crawled: dict[str, CrawlResult]
     raw_records: list[RawRecord]
     stale_sources: dict[str, str]  # source → why its last good records were used
+    carried_sources: dict[str, int]  # source not crawled this run (--sources) → its published records, unchanged
 
 
 class CrawlFailed(Exception):
@@ -70,7 +71,9 @@ def run(settings: Settings, *, on_page: OnPage | None = None, transport: httpx.A
             stage("reconcile")
             reconciled = reconcile(gathered, settings, build)
             stage("publish")
-            outcome = publish(build, settings, gathered.crawled, gathered.stale_sources, reconciled)
+            outcome = publish(build, settings, gathered.crawled, gathered.stale_sources, reconciled,
+                              carried_sources=gathered.carried_sources,
+                              raw_by_source=lambda source: [r for r in gathered.raw_records if r.source == source])
             return outcome.report["exit_code"], outcome.report
 
 
@@ -107,7 +110,8 @@ def check_not_all_failed(gathered: Gathered) -> None:
     """A run whose every source failed, with no published records to carry over, is an error (exit 1), not a
     published run of 0 programmes: the page reports say why (unreachable, DNS, robots.txt...)."""
     failures = {s: source_failed(r) for s, r in gathered.crawled.items()}
-    if gathered.raw_records or not failures or not all(failures.values()):
+    crawled_any = any(r.source in gathered.crawled for r in gathered.raw_records)
+    if crawled_any or gathered.stale_sources or not failures or not all(failures.values()):
         return
     raise CrawlFailed("every source failed and no published run to fall back on: "
                       + "; ".join(f"{s}: {why}" for s, why in failures.items()))
@@ -129,7 +133,17 @@ def gather(crawled: dict[str, CrawlResult], build: RunBuild) -> Gathered:
         write_raw(build.path, source, raw)
         raw_records.extend(raw)
         log.info("source %s: %d records, %d pages without a record", source, len(raw), len(result.reports))
-    return Gathered(crawled=crawled, raw_records=raw_records, stale_sources=stale)
+    carried: dict[str, int] = {}
+    published_raw = build.latest / "raw"
+    for path in sorted(published_raw.glob("*.jsonl")) if published_raw.is_dir() else []:
+        if path.stem in crawled:
+            continue
+        raw = read_raw(path)  # a source this run did not crawl (--sources): its programmes stay, unchanged
+        write_raw(build.path, path.stem, raw)
+        raw_records.extend(raw)
+        carried[path.stem] = len(raw)
+        log.info("source %s not crawled this run: %d records carried over unchanged", path.stem, len(raw))
+    return Gathered(crawled=crawled, raw_records=raw_records, stale_sources=stale, carried_sources=carried)
 
 
 def reconcile(gathered: Gathered, settings: Settings, build: RunBuild) -> Reconciled:

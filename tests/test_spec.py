@@ -179,3 +179,29 @@ def test_the_page_country_settles_which_dollar_a_fee_means():
     record = normalize_record(raw, as_of=date(2026, 11, 24))
     assert (record.city, record.country) == ("Toronto", "CA")
     assert (record.tuition_international_amount, record.tuition_international_currency) == (Decimal(20000), "CAD")
+
+
+@pytest.mark.slow
+def test_sources_refreshes_only_those_named_and_carries_the_others_unchanged(tmp_path):
+    from programme_scout.pipeline import run
+
+    data = tmp_path / "data"
+    assert run(_settings(data))[0] == 0
+    before = {p["programme_id"] for p in _programmes(data)}
+    code, report = run(_settings(data, sources=("studyportals",)))
+    assert code == 0, report.get("reason")
+    assert set(report["carried_sources"]) == {"topuniversities", "masterstudies"}
+    assert all(report["carried_sources"].values())
+    assert {p["programme_id"] for p in _programmes(data)} == before
+    changes = json.loads((data / "latest" / "changes.json").read_text(encoding="utf-8"))
+    assert (changes["added"], changes["removed"], changes["changed"]) == ([], [], [])
+
+
+def test_a_source_absent_from_the_run_is_drift():
+    from output.publish import find_drift
+    from programme_scout.settings import PublishSettings
+
+    before = {"studyportals": {"records": 12, "fill_rates": {}}, "masterstudies": {"records": 10, "fill_rates": {}}}
+    after = {"studyportals": {"records": 12, "fill_rates": {}}}
+    assert find_drift(before, after, PublishSettings()) == [
+        {"source": "masterstudies", "field": "(source absent)", "before": 10, "after": 0}]
