@@ -181,6 +181,8 @@ def _from_title(tree: LexborHTMLParser, fields: RawFields) -> None:
         add(fields, "title", parts[0])
     add(fields, "university", parts[-2])
     add(fields, "location", parts[-1])
+    if len(parts) == 4 and (pace := re.search(r"\b(?:part|full)[ -]?time\b", parts[1], re.IGNORECASE)):
+        add(fields, "pace", pace.group())  # the tag a title carries when not full-time on campus: "Part time online"
 
 
 def _tag_row(tree: LexborHTMLParser, degree: str) -> list[LexborNode]:
