@@ -105,16 +105,7 @@ def evaluate_splink(records_csv: Path | str, truth_csv: Path | str, threshold: f
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("university", "first_word"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("university", "last_word"))
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
-    relation = clusters.as_duckdbpyrelation()
-    columns = list(relation.columns)
-    groups: dict[str, list[str]] = {}
-    for row in relation.fetchall():
-        groups.setdefault(row[columns.index("cluster_id")], []).append(row[columns.index("unique_id")])
-    scores = pair_scores(list(groups.values()), truth_pairs(labels))
-    return {"precision": scores["precision"], "recall": scores["recall"], "f1": scores["f1"],
-            "false_merges": len(scores["false_positives"]), "missed_links": len(scores["false_negatives"])}
+    return _scored_clusters(linker, threshold, labels)
 
 
 def evaluate_splink_raw(records_csv: Path | str, truth_csv: Path | str, threshold: float = 0.5) -> dict[str, Any]:
@@ -157,6 +148,11 @@ def evaluate_splink_raw(records_csv: Path | str, truth_csv: Path | str, threshol
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("university"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("title"))
+    return _scored_clusters(linker, threshold, labels)
+
+
+def _scored_clusters(linker: Any, threshold: float, labels: dict[str, str]) -> dict[str, Any]:
+    """A trained splink linker's clusters at `threshold`, scored pair by pair against the truth."""
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
     relation = clusters.as_duckdbpyrelation()
