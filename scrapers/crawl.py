@@ -8,27 +8,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers.fetch import Fetcher
+from scrapers.listing import Listing
 from scrapers.outcomes import FetchResult
 from scrapers.records import CrawlResult, NotAProgrammePage, PageReport, RawRecord, content_hash
 
 LISTING_PRIORITY, DETAIL_PRIORITY = 0, 1
 OUT_OF_SCOPE = "out_of_scope"  # a PageReport outcome: a link off the portal's hosts, recorded and not requested
 TRACKING_PARAMS = frozenset({"ref", "gclid", "fbclid", "mc_cid", "mc_eid", "_ga", "trk"})
-
-
-@dataclass
-class Listing:
-    detail_urls: list[str] = field(default_factory=list)
-    next_urls: list[str] = field(default_factory=list)
-
-    def unique(self) -> "Listing":
-        """Several selectors may match one link; keep each URL once, in page order."""
-        return Listing(list(dict.fromkeys(self.detail_urls)), list(dict.fromkeys(self.next_urls)))
 
 
 class Portal(Protocol):

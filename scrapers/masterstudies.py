@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.crawl import Listing
+from scrapers.listing import Listing
 from scrapers.html import add, clean, head_title, hrefs, parse_html, require, shown, visible_text
 from scrapers.labels import LabelReader
 from scrapers.records import RawFields

@@ -9,7 +9,7 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 from scrapers import masterstudies, studyportals, topuniversities
-from scrapers.crawl import Listing
+from scrapers.listing import Listing
 from scrapers.html import add
 from scrapers.records import RawFields
 
@@ -48,6 +48,14 @@ class PortalFamily:
 
     def serves(self, url: str) -> bool:
         return (urlsplit(url).hostname or "").removeprefix("www.") in self.sites
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        """Pickled by name (a process pool parses pages): the parsers are a module, rebuilt from the registry."""
+        return portal_named, (self.name,)
+
+
+def portal_named(name: str) -> "PortalFamily":
+    return PORTALS[name]
 
 
 # In the order sources win a real disagreement when records merge (normalize.fields.SOURCE_PRIORITY):

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.crawl import Listing
+from scrapers.listing import Listing
 from scrapers.html import add, clean, head_title, hrefs, json_ld, parse_html, require, shown, visible_text
 from scrapers.labels import LabelReader, Labelled
 from scrapers.records import RawFields
