@@ -118,13 +118,15 @@ def run_ours(base: str, concurrency: int, delay_s: float) -> int:
     from scrapers import masterstudies
     from scrapers.crawl import crawl_source
     from scrapers.fetch import Fetcher
+    from scrapers.frontier import Frontier
     from programme_scout.settings import FetchSettings
 
     async def go() -> int:
         settings = FetchSettings(per_host_concurrency=concurrency, per_host_delay_s=delay_s, http_timeout_s=30.0)
-        async with Fetcher(settings) as fetcher:
-            result = await crawl_source(masterstudies, fetcher, [f"{base}/Masters-Degree/Gen/"], tasks=64)
-        return len(result.records)
+        with tempfile.TemporaryDirectory() as folder, Frontier(Path(folder) / "frontier.sqlite") as frontier:
+            async with Fetcher(settings) as fetcher:
+                result = await crawl_source(masterstudies, fetcher, [f"{base}/Masters-Degree/Gen/"], frontier, tasks=64)
+        return result.changed
 
     return asyncio.run(go())
 
