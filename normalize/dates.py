@@ -333,10 +333,11 @@ def parse_start(raw: str) -> Parsed[tuple[tuple[int, int | None], ...]]:
 
 
 def deadline_problem(iso: str, as_of: date) -> str | None:
-    """A deadline years before the run is stale data, not a deadline."""
+    """A deadline years before the run is stale data, not a deadline. The message names the year compared with, not
+    the run's day: a flag whose text moved every day would be a change in every diff."""
     year = int(iso[:4])
     if year < as_of.year - 1:
-        return f"deadline {iso} is years before {as_of.isoformat()}"
+        return f"deadline {iso} is years before {as_of.year}"
     if year > as_of.year + 5:
         return f"deadline {iso} is implausibly far ahead"
     return None
