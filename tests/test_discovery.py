@@ -19,6 +19,7 @@ from mockserver import MockServer
 from programme_scout.pipeline import crawl as crawl_all
 from programme_scout.settings import FetchSettings, Settings, default_start_urls
 from scrapers import masterstudies, studyportals, topuniversities
+from scrapers.records import CrawlResult
 from scrapers.registry import PORTALS
 from scrapers.replay import mirror_relpath
 from scrapers.resolve import ResolveTransport
@@ -39,7 +40,7 @@ def put(mirror: Path, url: str, text: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-def crawl(mirror: Path, source: str, start: str) -> tuple[dict, MockServer]:
+def crawl(mirror: Path, source: str, start: str) -> tuple[CrawlResult, MockServer]:
     settings = Settings(fetch=FETCH, data_dir=mirror.parent / "data", sources=(source,),
                         start_urls={**default_start_urls(), source: (start,)})
     with MockServer(mirror=mirror) as server:
