@@ -32,6 +32,7 @@ from scrapers.listing import Listing
 MAX_ENTRIES = 50_000  # the protocol's limit per file; more is not a sitemap we should trust blindly
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the protocol's limit per file (uncompressed): a gzip bomb stops here
 GZIP_MAGIC = b"\x1f\x8b"
+PROLOG_WINDOW = 65_536  # where the root element must open (after declaration, comments, a DOCTYPE)
 
 # possessive name parts (Python 3.11+): a 20,000-letter name without ">" is scanned once, not once per letter
 _TAG = re.compile(r"<(/?)(?:[A-Za-z_][\w.\-]*+:)?([A-Za-z_][\w.\-]*+)[^<>]*>")
@@ -63,8 +64,8 @@ def looks_like_sitemap(body: str | bytes) -> bool:
     if isinstance(body, bytes):
         if body.startswith(GZIP_MAGIC):
             return True
-        body = body[:4096].decode("utf-8", "replace")
-    head = _skip_prolog(body[:4096].lstrip("\ufeff \t\r\n"))
+        body = body[:PROLOG_WINDOW].decode("utf-8", "replace")
+    head = _skip_prolog(body[:PROLOG_WINDOW].lstrip("\ufeff \t\r\n"))
     match = _TAG.match(head)
     return match is not None and not match.group(1) and match.group(2) in ("urlset", "sitemapindex")
 
@@ -86,15 +87,17 @@ def parse_sitemap(body: str | bytes, base_url: str = "") -> Sitemap:
     current: dict[str, str] | None = None  # the open <url>/<sitemap>: its closed <loc>/<lastmod> texts
     opened: tuple[str, int] | None = None  # the open <loc>/<lastmod> and where its text starts
     dropped = 0
-    closed_root = False
+    closed_root = overflow = False
 
     def flush() -> None:
-        nonlocal dropped
+        nonlocal dropped, overflow
         if current is None or "loc" not in current:
             return
         loc = _text(current["loc"], base_url)
         if loc is None:
             dropped += 1
+        elif len(entries) >= MAX_ENTRIES:
+            overflow = True
         else:
             entries.append(SitemapEntry(loc, _lastmod(current.get("lastmod", ""))))
 
@@ -116,20 +119,22 @@ def parse_sitemap(body: str | bytes, base_url: str = "") -> Sitemap:
                 current.setdefault(name, text[opened[1]:match.start()])
                 opened = None
         elif closing and name in ("urlset", "sitemapindex"):
+            flush()  # a last <url> left open before the root closes
             closed_root = True
             break
-        if len(entries) >= MAX_ENTRIES:
-            problems.append(f"more than {MAX_ENTRIES} entries: the rest are not read")
-            current = None
+        if overflow:
             break
-    flush()  # a file cut inside a <url> after its </loc>: that <loc> is whole, keep it
-    if not kind:
+    else:
+        flush()  # a file cut inside a <url> after its </loc>: that <loc> is whole, keep it
+    if overflow:
+        problems.append(f"more than {MAX_ENTRIES} entries: the rest are not read")
+    elif not kind:
         problems.append("not a sitemap: no <urlset> or <sitemapindex> root")
-    elif not closed_root and len(entries) < MAX_ENTRIES:
+    elif not closed_root:
         problems.append("truncated: the root element is not closed (entries read up to the break)")
     if dropped:
         problems.append(f"{dropped} <loc> dropped (not an http(s) URL, or an entity reference we do not expand)")
-    return Sitemap(kind, entries[:MAX_ENTRIES], problems)
+    return Sitemap(kind, entries, problems)
 
 
 def gunzip_capped(data: bytes, limit: int = MAX_UNCOMPRESSED) -> tuple[bytes, bool]:

@@ -107,6 +107,10 @@ def test_the_protocol_limit_of_entries():
     body = urlset(*(f"<url><loc>https://a.example/{i}</loc></url>" for i in range(MAX_ENTRIES + 5)))
     sitemap = parse_sitemap(body)
     assert len(sitemap.entries) == MAX_ENTRIES and any("more than" in p for p in sitemap.problems)
+    full = urlset(*(f"<url><loc>https://a.example/{i}</loc></url>" for i in range(MAX_ENTRIES)))
+    assert (len(parse_sitemap(full).entries), parse_sitemap(full).problems) == (MAX_ENTRIES, [])
+    unclosed = f"{HEAD}<urlset xmlns='{NS}'><url><loc>https://a.example/1</loc></urlset>"
+    assert parse_sitemap(unclosed).entries == [SitemapEntry("https://a.example/1")]
 
 
 def test_pathological_bodies_end():
