@@ -40,16 +40,6 @@ def source_key(url: str) -> str:
 
 
 # ---------------------------------------------------------------- listings
-def is_programme_url(url: str) -> bool:
-    """A Keystone programme page is `/{Programme-Slug}/{Country}/{School-Slug}/` (three segments, no query).
-    Three-segment pages that are not programmes start with a section of the site (`/Bachelor/Computer-Science/
-    Africa/`, `/universities/...`) or end in an AMP copy (`.../amp/`): the 2022 saved listing's links."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    return (len(segments) == 3 and not parts.query and segments[0].casefold() not in SECTIONS
-            and segments[-1].casefold() != "amp" and not segments[-1].casefold().endswith((".xml", ".html", ".gz")))
-
-
 # First path segments of pages that are not programmes. Seen in the 2022 saved listing (shared/evidence/
 # masterstudies): degree-category roots "Bachelor", "Bachelors", "Masters-Degree" (firattamur's 2022 URLs),
 # "universities", "scholarships", "resources", "Schools_and_Universities". The rest is a guess from the sibling
@@ -58,6 +48,16 @@ SECTIONS = frozenset(s.casefold() for s in (
     "Bachelor", "Bachelors", "Masters-Degree", "Masters", "universities", "scholarships", "resources",
     "Schools_and_Universities", "PhD", "PhD-Degree", "MBA", "LLM", "Online-Degrees", "Courses", "articles", "article",
     "news", "login", "account", "search", "amp"))
+
+
+def is_programme_url(url: str) -> bool:
+    """A Keystone programme page is `/{Programme-Slug}/{Country}/{School-Slug}/` (three segments, no query).
+    Three-segment pages that are not programmes start with a section of the site (`/Bachelor/Computer-Science/
+    Africa/`, `/universities/...`) or end in an AMP copy (`.../amp/`): the 2022 saved listing's links."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    return (len(segments) == 3 and not parts.query and segments[0].casefold() not in SECTIONS
+            and segments[-1].casefold() != "amp" and not segments[-1].casefold().endswith((".xml", ".html", ".gz")))
 
 
 def parse_listing(text: str, url: str) -> Listing:
