@@ -257,6 +257,7 @@ def sitemap_listing(body: str | bytes, url: str, is_programme: Callable[[str], b
     sitemap = parse_sitemap(body, url)
     if sitemap.kind == "index":
         children = sitemap.entries
-        return Listing([], [e.loc for e in children], {e.loc: e.lastmod for e in children if e.lastmod}).unique()
+        return Listing([], [e.loc for e in children], {e.loc: e.lastmod for e in children if e.lastmod},
+                       sitemap.problems).unique()
     pages = [e for e in sitemap.entries if is_programme(e.loc)]
-    return Listing([e.loc for e in pages], [], {e.loc: e.lastmod for e in pages if e.lastmod}).unique()
+    return Listing([e.loc for e in pages], [], {e.loc: e.lastmod for e in pages if e.lastmod}, sitemap.problems).unique()

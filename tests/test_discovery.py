@@ -173,6 +173,10 @@ def test_keystone_sitemap_index_to_children_to_programmes_over_a_real_server(tmp
     child = (mirror / MS / "sitemaps" / "programmes-1.xml").read_text(encoding="utf-8")
     listing = masterstudies.parse_listing(child, f"https://{MS}/sitemaps/programmes-1.xml")
     assert listing.lastmod == {f"https://{MS}{p}": f"2025-09-0{i + 1}" for i, p in enumerate(programmes[:4])}
+    for name, problem in (("programmes-2.xml", "truncated"), ("programmes-3.xml", "1 <loc> dropped")):
+        text = (mirror / MS / "sitemaps" / name).read_text(encoding="utf-8")
+        listing = masterstudies.parse_listing(text, f"https://{MS}/sitemaps/{name}")
+        assert any(p.startswith(problem) for p in listing.problems), listing.problems  # said, for the report
 
 
 # ------------------------------------------------------------------ Studyportals: partitions over a real server
