@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 class Listing:
     detail_urls: list[str] = field(default_factory=list)
     next_urls: list[str] = field(default_factory=list)  # pagination, sitemap children, partitions of a search
-    lastmod: dict[str, str] = field(default_factory=dict)  # detail URL -> the portal's last-modified (ISO 8601)
+    # URL (a detail page, or a child sitemap in next_urls) -> the portal's last-modified (ISO 8601, W3C Datetime)
+    lastmod: dict[str, str] = field(default_factory=dict)
+    # what was wrong with the page though it was read ("truncated: …", "2 <loc> dropped …"), for the crawl's report
+    problems: list[str] = field(default_factory=list)
 
     def unique(self) -> "Listing":
         """Several selectors may match one link; keep each URL once, in page order."""
-        return Listing(list(dict.fromkeys(self.detail_urls)), list(dict.fromkeys(self.next_urls)), dict(self.lastmod))
+        return Listing(list(dict.fromkeys(self.detail_urls)), list(dict.fromkeys(self.next_urls)), dict(self.lastmod),
+                       list(self.problems))

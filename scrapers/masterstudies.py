@@ -22,6 +22,7 @@ from scrapers.listing import Listing
 from scrapers.html import add, clean, head_title, hrefs, parse_html, require, shown, visible_text
 from scrapers.labels import LabelReader
 from scrapers.records import RawFields
+from scrapers.sitemaps import looks_like_sitemap, sitemap_listing
 
 name = "masterstudies"
 
@@ -39,14 +40,30 @@ def source_key(url: str) -> str:
 
 
 # ---------------------------------------------------------------- listings
+# First path segments of pages that are not programmes. Seen in the 2022 saved listing (shared/evidence/
+# masterstudies): degree-category roots "Bachelor", "Bachelors", "Masters-Degree" (firattamur's 2022 URLs),
+# "universities", "scholarships", "resources", "Schools_and_Universities". The rest is a guess from the sibling
+# sites' names (PhD, MBA, LLM, online, ...) and usual site sections (articles, news, login, search).
+SECTIONS = frozenset(s.casefold() for s in (
+    "Bachelor", "Bachelors", "Masters-Degree", "Masters", "universities", "scholarships", "resources",
+    "Schools_and_Universities", "PhD", "PhD-Degree", "MBA", "LLM", "Online-Degrees", "Courses", "articles", "article",
+    "news", "login", "account", "search", "amp"))
+
+
+def is_programme_url(url: str) -> bool:
+    """A Keystone programme page is `/{Programme-Slug}/{Country}/{School-Slug}/` (three segments, no query).
+    Three-segment pages that are not programmes start with a section of the site (`/Bachelor/Computer-Science/
+    Africa/`, `/universities/...`) or end in an AMP copy (`.../amp/`): the 2022 saved listing's links."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    return (len(segments) == 3 and not parts.query and segments[0].casefold() not in SECTIONS
+            and segments[-1].casefold() != "amp" and not segments[-1].casefold().endswith((".xml", ".html", ".gz")))
+
+
 def parse_listing(text: str, url: str) -> Listing:
-    head = text.lstrip()[:600]
+    if looks_like_sitemap(text):  # sitemap index -> child sitemaps; urlset -> programme pages with lastmod
+        return sitemap_listing(text, url, is_programme_url)
     tree = parse_html(text)
-    if head.startswith("<?xml") or "<urlset" in head or "<sitemapindex" in head:
-        locs = [urljoin(url, clean(n.text())) for n in tree.css("loc") if clean(n.text())]
-        if "<sitemapindex" in text[:2000]:
-            return Listing([], locs).unique()
-        return Listing(locs).unique()
     # cards: `div.program-listitem > div.program_title > h4 > a` (2022), `div.title h4 a` (2020-21); without
     # class names a card is a link inside a heading, or a heading inside a link
     if tree.css_first("locations") is not None or any(visible_text(h) == "Key Information" for h in tree.css("h2")):

@@ -61,18 +61,25 @@ def portal_named(name: str) -> "PortalFamily":
 # In the order sources win a real disagreement when records merge (normalize.fields.SOURCE_PRIORITY):
 # Studyportals keeps fees in their original currency per audience and dates as machine-readable attributes;
 # TopUniversities' titles and subject areas are cleaner than Masterstudies' (which carry school suffixes).
+# Start URLs are each portal's whole master's catalogue (sources and guesses: scrapers/DISCOVERY.md):
+#   Studyportals    the search of all master's programmes, `/search/master/` (the path of 2024-25 public scrapers);
+#                   it reports more results than a search lists (10,000), so it is read as its narrower searches
+#                   (disciplines, then discipline x country), each paged through (studyportals.parse_listing)
+#   TopUniversities the unfiltered programme listing `/programs/` paged by `?page=N` (2024 public scraper)
+#   Keystone        the sitemap index `/sitemap.xml` (public Keystone sitemap readers; robots.txt names it):
+#                   child sitemaps, then programme pages with their lastmod
 FAMILIES: tuple[PortalFamily, ...] = (
     PortalFamily("studyportals", studyportals,
                  {"mastersportal.com": "Master", "bachelorsportal.com": "Bachelor", "phdportal.com": "PhD",
                   "shortcoursesportal.com": None, "distancelearningportal.com": None},
-                 ("https://www.mastersportal.com/search/master/information-science?page=1",)),
+                 ("https://www.mastersportal.com/search/master/",)),
     PortalFamily("topuniversities", topuniversities, {"topuniversities.com": None},
-                 ("https://www.topuniversities.com/programs/europe?page=[0]&pagerlimit=[25]",),
+                 ("https://www.topuniversities.com/programs/",),
                  {"postgrad": "Postgraduate", "undergrad": "Undergraduate", "mba": "MBA", "phd": "PhD"}),
     PortalFamily("masterstudies", masterstudies,
                  {"masterstudies.com": "Master", "bachelorstudies.com": "Bachelor", "phdstudies.com": "PhD",
                   "mbastudies.com": "MBA", "llmstudies.com": "Master", "onlinestudies.com": None},
-                 ("https://www.masterstudies.com/Masters-Degree/Information-Science/",)),
+                 ("https://www.masterstudies.com/sitemap.xml",)),
 )
 PORTALS: dict[str, PortalFamily] = {family.name: family for family in FAMILIES}
 

@@ -23,10 +23,17 @@ from scrapers.html import add, clean, datetimes, durations, head_title, hrefs, p
     shown, visible_text
 from scrapers.labels import LabelReader, Labelled
 from scrapers.records import RawFields
+from scrapers.sitemaps import looks_like_sitemap, sitemap_listing
 
 name = "studyportals"
 _STUDY_LINK = re.compile(r"/studies/(\d+)/[\w%.-]+?\.html")
 _STUDY_ID = re.compile(r"/studies/(\d+)(?:/|$)")
+# Results one search lists at most. The search API served at most 10,000 per query (start + size <= 10,000, size
+# <= 100: public scrapers, DISCOVERY.md); that the HTML search stops at the same number is a guess.
+SEARCH_CAP = 10_000
+_COUNT = re.compile(r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+")
+_JSON_TOTAL = re.compile(r'"total(?:Results|Count|_results|_count)?"\s*:\s*(\d{1,9})\b')
+_PAGE_SEGMENT = re.compile(r"page-\d+")
 
 # label as printed (any case) -> raw field. Written from the evidence: quick facts, key facts of 2018-25.
 LABELS = LabelReader({
@@ -68,7 +75,13 @@ def _related(tree: LexborHTMLParser) -> set[str]:
 def parse_listing(text: str, url: str) -> Listing:
     """Links sit in embedded JSON (2023-25), in a.SearchStudyCard / a.Result cards (2020-22) or plain hrefs; one
     pattern over the raw text finds all. A detail page given as a listing yields nothing: its related-programme
-    links are not results."""
+    links are not results.
+
+    A search that reports more results than a search can list (SEARCH_CAP) is not paged through: its narrower
+    searches (sub-disciplines, discipline x country: the search links the page offers) are the next listings,
+    so no listing the crawler pages through is cut at the cap (scrapers/DISCOVERY.md)."""
+    if looks_like_sitemap(text):
+        return sitemap_listing(text, url, lambda u: bool(_STUDY_ID.search(urlsplit(u).path)))
     tree = parse_html(text)
     related = {urljoin(url, h) for h in _related(tree)}
     if tree.css_first("[data-study-id], [data-module^='Study:']") is not None and not tree.css(
@@ -82,7 +95,56 @@ def parse_listing(text: str, url: str) -> Listing:
         href = (link.attributes.get("href") or "").strip()
         if visible_text(link).casefold() in ("next", "›", "»", "next page") and not href.startswith("#"):
             nexts.append(urljoin(url, href))
+    total = reported_total(tree, text)
+    if total is not None and total > SEARCH_CAP and _search_segments(url) is not None:
+        # no narrower search offered: paging reaches at least the first SEARCH_CAP results
+        return Listing(detail, narrower_searches(tree, url) or nexts).unique()
     return Listing(detail, nexts).unique()
+
+
+def reported_total(tree: LexborHTMLParser, text: str) -> int | None:
+    """How many results the search says it has: `div.ResultsNum` "… 5,890" and `data-proxy-url` "total=5890"
+    (2020-21 cards), or a "total" count in the page's embedded search state (2023-25: the results are embedded
+    JSON). The largest figure wins: facet counts are parts of the whole."""
+    found: list[int] = []
+    for node in tree.css(".ResultsNum"):
+        found += [int(re.sub(r"\D", "", m)) for m in _COUNT.findall(visible_text(node))]
+    for card in tree.css("[data-proxy-url]"):
+        found += [int(v) for k, v in parse_qsl(urlsplit(card.attributes.get("data-proxy-url") or "").query)
+                  if k == "total" and v.isdigit()]
+    found += [int(m) for m in _JSON_TOTAL.findall(text)]
+    return max(found) if found else None
+
+
+def narrower_searches(tree: LexborHTMLParser, url: str) -> list[str]:
+    """The page's links to other searches of the same level at least as specific as this one (same number of
+    path segments or more: `/search/master/computer-science-it` -> `/search/master/information-science`,
+    `/search/master/computer-science-it/germany`), first pages only. The crawler fetches each search once, so a
+    link back to a broader search ends there."""
+    current = _search_segments(url)
+    level = urlsplit(url).path.split("/")[2] if current is not None else ""
+    out = []
+    for link in tree.css("a[href]"):
+        target = urljoin(url, (link.attributes.get("href") or "").strip())
+        parts = urlsplit(target)
+        segments = _search_segments(target)
+        if (current is None or segments is None or parts.path.split("/")[2] != level or len(segments) < len(current)
+                or segments == current or not segments):
+            continue
+        query = dict(parse_qsl(parts.query))
+        if set(query) - {"page"} or query.get("page", "1") != "1":
+            continue  # a filtered or later page: not a partition
+        out.append(target)
+    return out
+
+
+def _search_segments(url: str) -> tuple[str, ...] | None:
+    """`/search/master/a/b` -> ("a", "b"); None when the URL is not a search. Old path pagination (`page-2`)
+    is not a segment of the partition."""
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if len(parts) < 2 or parts[0] != "search":
+        return None
+    return tuple(p for p in parts[2:] if not _PAGE_SEGMENT.fullmatch(p))
 
 
 def _card_url(card: LexborNode, base: str) -> str:

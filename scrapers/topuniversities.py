@@ -17,6 +17,7 @@ from scrapers.listing import Listing
 from scrapers.html import add, clean, head_title, hrefs, json_ld, parse_html, require, shown, visible_text
 from scrapers.labels import LabelReader, Labelled
 from scrapers.records import RawFields
+from scrapers.sitemaps import looks_like_sitemap, sitemap_listing
 
 name = "topuniversities"
 
@@ -55,7 +56,11 @@ def _page_number(url: str) -> int | None:
 
 def parse_listing(text: str, url: str) -> Listing:
     """Cards `div.programWrap … div.programeTitle h2 a` (2023) / `.card-wrap .programeTitle a` (2024); the next page
-    is the pager link one above the current page (`page=[N]` bracketed in 2023, `page=N` in 2024)."""
+    is the pager link one above the current page (`page=[N]` bracketed in 2023, `page=N` in 2024). The whole
+    catalogue is the unfiltered `/programs/` listing (scrapers/DISCOVERY.md); a sitemap (Drupal's paged
+    `/sitemap.xml?page=N`) is read too, its programme pages told by their address."""
+    if looks_like_sitemap(text):
+        return sitemap_listing(text, url, lambda u: bool(_PROGRAMME_PATH.match(urlsplit(u).path)))
     tree = parse_html(text)
     if _TITLE.match(head_title(tree)[:500]):  # a programme page: its "More programmes" links are not results
         return Listing()

@@ -17,7 +17,7 @@ from scrapers.registry import PORTALS
 from scrapers.resolve import ResolveTransport
 
 HOSTS = ("www.mastersportal.com", "www.topuniversities.com", "www.masterstudies.com")
-MS_LISTING = "www.masterstudies.com/Masters-Degree/Information-Science/index.html"
+MS_INDEX, MS_URLSET = "www.masterstudies.com/sitemap.xml", "www.masterstudies.com/sitemap-programmes.xml"  # the entry
 
 
 def test_scope_is_the_portal_family_and_http():
@@ -45,11 +45,12 @@ def test_links_off_the_portal_are_reported_and_never_requested(tmp_path):
     settings = Settings(fetch=FetchSettings(per_host_delay_s=0.0, per_host_concurrency=4, http_timeout_s=5.0),
                         data_dir=tmp_path / "data", sources=("masterstudies",))
     with MockServer(mirror=mirror) as server:
-        listing = mirror / MS_LISTING
-        planted = (f'<div class="program-listitem"><h4><a href="{server.base}/MSc-Planted/Nowhere/X/">Planted</a>'
-                   f'</h4></div><link rel="next" href="{server.base}/Masters-Degree/Information-Science/?page=9">')
-        listing.write_text(listing.read_text(encoding="utf-8").replace("</body>", planted + "</body>"),
-                           encoding="utf-8")
+        for name, end, planted in (  # a programme page and a further listing on the server's own address
+                (MS_URLSET, "</urlset>", f"<url><loc>{server.base}/MSc-Planted/Nowhere/X/</loc></url>"),
+                (MS_INDEX, "</sitemapindex>",
+                 f"<sitemap><loc>{server.base}/Masters-Degree/Information-Science/?page=9</loc></sitemap>")):
+            listing = mirror / name
+            listing.write_text(listing.read_text(encoding="utf-8").replace(end, planted + end), encoding="utf-8")
         transport = ResolveTransport({h: server.base for h in HOSTS})
         crawled = asyncio.run(crawl_all(settings, transport=transport))
     result = crawled["masterstudies"]
