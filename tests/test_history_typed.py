@@ -71,10 +71,12 @@ def test_unpublished_run_diffs_from_its_own_rows(tmp_path: Path):
     code, first = run(settings(data, mirror), clock=lambda: day(0))
     assert code == 0
     blank_masterstudies_facts(mirror)
-    for listing in (mirror / "www.masterstudies.com" / "Masters-Degree").rglob("*"):  # and one programme unlisted
-        if listing.is_file():
-            listing.write_text(listing.read_text(encoding="utf-8").replace(
-                "href='/MSc-in-Global-Health/", "href='https://elsewhere.example/"), encoding="utf-8")
+    for listing in (mirror / "www.masterstudies.com").rglob("*"):  # and one programme no longer listed anywhere
+        if listing.is_file() and "MSc-in-Global-Health" not in listing.parts:
+            text = listing.read_text(encoding="utf-8")
+            text = text.replace("https://www.masterstudies.com/MSc-in-Global-Health/", "https://elsewhere.example/")
+            text = text.replace("'/MSc-in-Global-Health/", "'https://elsewhere.example/")
+            listing.write_text(text, encoding="utf-8")
     code, drifted = run(settings(data, mirror), clock=lambda: day(1))
     assert code == 3
     diff = programme_scout.diff(first["run_id"], drifted["run_id"], data_dir=data)
