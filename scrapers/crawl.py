@@ -19,9 +19,11 @@ from scrapers.frontier import DETAIL, LISTING, Ages, DuePage, Frontier, Link
 from scrapers.listing import Listing
 from scrapers.outcomes import Outcome
 from scrapers.records import CrawlResult, NotAProgrammePage, PageReport, RawRecord, content_hash
+from scrapers.sitemaps import gunzip_capped
 
 LISTING_PRIORITY, DETAIL_PRIORITY = 0, 1
 OUT_OF_SCOPE = "out_of_scope"  # a PageReport outcome: a link off the portal's hosts, recorded and not requested
+GZIP_MAGIC = b"\x1f\x8b"
 TRACKING_PARAMS = frozenset({"ref", "gclid", "fbclid", "mc_cid", "mc_eid", "_ga", "trk"})
 
 
@@ -164,6 +166,8 @@ async def crawl_source(
                            etag: str | None, last_modified: str | None, now: float) -> None:
         links: list[Link] | None = None
         if outcome is Outcome.OK:
+            if content[:2] == GZIP_MAGIC:  # a `.xml.gz` sitemap (a Content-Encoding was already undone by httpx)
+                text = gunzip_capped(content)[0].decode("utf-8", "replace")
             try:
                 listing = await parse.listing(portal, text, final_url)
             except Exception as exc:  # per-page boundary: a broken listing is reported, the crawl goes on
@@ -171,9 +175,10 @@ async def crawl_source(
                 frontier.failed(page.url, now, ages, outcome="parse_error", error=reason)
                 report(page, "parse_error", reason)
                 return
-            found = [link(u, LISTING) for u in listing.next_urls]
+            found = [link(u, LISTING, listing.lastmod.get(u)) for u in listing.next_urls]
             found += [link(u, DETAIL, listing.lastmod.get(u)) for u in listing.detail_urls]
             links = [f for f in found if f is not None]
+            result.notes.extend(f"{page.url}: {problem}" for problem in listing.problems)
         frontier.fetched_listing(page.url, now, ages, etag=etag, last_modified=last_modified, source=source,
                                  content_hash=content_hash(content) if content else page.content_hash or "",
                                  outcome=str(outcome), links=links)
@@ -211,13 +216,21 @@ async def crawl_source(
     starts = [found for u in start_urls if (found := link(u, LISTING)) is not None]
     frontier.add(source, starts, run_start)
     deadline = run_start + budget.max_seconds
+    # listings come first, but never take more than half the budget while programme pages wait: a first run
+    # over 10^4 partition listings still ends with programmes
+    listing_share = max(1, budget.max_pages // 2)
     in_flight: dict[asyncio.Future[None], str] = {}
     while True:
         now = clock()
         out_of_budget = result.attempted >= budget.max_pages or now >= deadline
         room = min(tasks - len(in_flight), budget.max_pages - result.attempted)
         if not out_of_budget and room > 0:
-            for page in frontier.due(source, run_start, now, room, exclude=in_flight.values()):
+            listing_room = min(room, max(0, listing_share - result.listings_attempted))
+            due = frontier.due(source, run_start, now, listing_room, in_flight.values(), (LISTING,)) if listing_room else []
+            due += frontier.due(source, run_start, now, room - len(due), in_flight.values(), (DETAIL,))
+            if not due and not in_flight:  # only listings are left: past the half, they may hold the rest
+                due = frontier.due(source, run_start, now, room, in_flight.values())
+            for page in due:
                 in_flight[asyncio.ensure_future(visit(page))] = page.url
                 result.attempted += 1
                 result.listings_attempted += page.kind == LISTING

@@ -184,13 +184,16 @@ class Frontier:
     _DUE = "source = ? AND removed_at IS NULL AND due_at <= ? AND (fetched_at IS NULL OR fetched_at < ?)"
 
     def due(self, source: str, run_start: float, now: float, limit: int,
-            exclude: Iterable[str] = ()) -> list[DuePage]:
+            exclude: Iterable[str] = (), kinds: tuple[str, ...] = (LISTING, DETAIL)) -> list[DuePage]:
         """Pages due now and not fetched since the run started: listings, then never-fetched pages, then the most
         overdue. `exclude`: pages in flight."""
         exclude = set(exclude)
+        ranks = [RANK_LISTING] if LISTING in kinds else []
+        ranks += [RANK_NEW, RANK_REVISIT] if DETAIL in kinds else []
         rows = self._db.execute(
             "SELECT url, kind, source_key, etag, last_modified, content_hash FROM pages WHERE " + self._DUE
-            + " ORDER BY rank, due_at LIMIT ?", (source, now, run_start, limit + len(exclude))).fetchall()
+            + f" AND rank IN ({','.join('?' * len(ranks))}) ORDER BY rank, due_at LIMIT ?",
+            (source, now, run_start, *ranks, limit + len(exclude))).fetchall()
         return [DuePage(*row) for row in rows if row[0] not in exclude][:limit]
 
     def count_due(self, source: str, run_start: float, now: float) -> int:

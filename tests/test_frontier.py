@@ -186,3 +186,54 @@ def test_a_damaged_frontier_names_its_path_and_the_way_out(tmp_path: Path):
     with pytest.raises(FrontierDamaged) as caught:
         Frontier(path)
     assert str(path) in str(caught.value) and "Move it aside" in str(caught.value)
+
+
+class PartitionPortal:
+    """A made-up portal: listing /l/0 names 99 partition listings /l/N, each naming one programme page /d/N."""
+
+    name = SRC
+
+    def parse_listing(self, text: str, url: str):
+        from scrapers.listing import Listing
+
+        n = int(url.rsplit("/", 1)[-1])
+        if n == 0:
+            return Listing([], [f"https://chain.test/l/{i}" for i in range(1, 100)])
+        return Listing([f"https://chain.test/d/{n}"], [])
+
+    def parse_detail(self, text: str, url: str):
+        return {"title": [text]}
+
+    def source_key(self, url: str) -> str:
+        return url.rsplit("/", 1)[-1]
+
+    def serves(self, url: str) -> bool:
+        return url.startswith("https://chain.test/")
+
+
+def test_listings_never_take_more_than_half_a_budget_while_programme_pages_wait(tmp_path: Path):
+    """100 partition listings and a first-run budget of 20 pages: the run still ends with programmes."""
+    import asyncio
+
+    import httpx
+
+    from programme_scout.settings import FetchSettings
+    from scrapers.crawl import Budget, CrawlPlan, crawl_source
+    from scrapers.fetch import Fetcher
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(200, text=f"page {request.url.path}", headers={"content-type": "text/html"})
+
+    async def go():
+        with Frontier(tmp_path / "f.sqlite") as frontier:
+            async with Fetcher(FetchSettings(per_host_delay_s=0.0, per_host_concurrency=4),
+                               transport=httpx.MockTransport(answer)) as fetcher:
+                result = await crawl_source(PartitionPortal(), fetcher, ["https://chain.test/l/0"], frontier,
+                                            plan=CrawlPlan(first_budget=Budget(20, 3600.0)), tasks=4)
+            return result, list(frontier.records(SRC))
+
+    result, records = asyncio.run(go())
+    assert result.attempted == 20 and len(records) >= 9  # without the half: 20 listings, no programme
+    assert result.deferred > 0
