@@ -130,6 +130,9 @@ RUN_COLUMNS_AFTER: tuple[Column, ...] = (
     Column("first_seen", "date", "Date of the first run that saw this programme."),
     Column("last_seen", "date", "Date of the last run that saw this programme (older than the run when stale).",
            bookkeeping=True),
+    Column("fetched_at", "datetime", "When its pages were last read, the oldest among them (ISO 8601, UTC): a page is"
+           " read again when it is due (revisit_after_days). Moves on every revisit; never a change by itself.",
+           bookkeeping=True),
     Column("stale", "boolean", "true when its pages could not be read this run (the portal failed, or each page did):"
            " these are its last good values. Never a change by itself.", bookkeeping=True),
 )

@@ -154,7 +154,8 @@ def merge_cluster(programme_id: str, records: Sequence[SourceRecord]) -> Canonic
     titled = cluster.ordered("title")
     values.update(programme_id=programme_id, sources=sorted({r.source for r in records}),
                   source_keys=sorted(r.ref for r in records), source_urls=sorted(r.url for r in records),
-                  provenance=dict(sorted(provenance.items())), conflicts=conflicts, flags=[f for r in titled for f in r.flags])
+                  provenance=dict(sorted(provenance.items())), conflicts=conflicts, flags=[f for r in titled for f in r.flags],
+                  fetched_at=min((r.fetched_at for r in records if r.fetched_at), default=""))
     return CanonicalRecord(**values)
 
 
@@ -199,5 +200,6 @@ def _single(programme_id: str, record: SourceRecord) -> CanonicalRecord:
     _fill_audiences_from_unlabelled_fee(values, provenance)
     _eur_per_year(values, provenance)
     values.update(programme_id=programme_id, sources=[record.source], source_keys=[record.ref], source_urls=[record.url],
-                  provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts), flags=list(record.flags))
+                  provenance=dict(sorted(provenance.items())), conflicts=list(record.conflicts), flags=list(record.flags),
+                  fetched_at=record.fetched_at)
     return CanonicalRecord(**values)

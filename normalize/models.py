@@ -122,6 +122,7 @@ class CanonicalRecord(ProgrammeValues):
     provenance: dict[str, list[str]] = field(default_factory=dict)  # field → sources that gave the chosen value
     conflicts: list[Conflict] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    fetched_at: str = ""  # the oldest read of its pages (ISO 8601)
     stale: bool = False
 
 

@@ -11,7 +11,7 @@ __all__ = ["BOOKKEEPING_COLUMNS", "COLUMN_NAMES", "COLUMNS", "PANDAS_DTYPES"]
 # value for int64, so an integer column with any empty cell reads as float64 (NaN); dates stay text unless asked.
 PANDAS_DTYPES: dict[str, tuple[str, ...]] = {
     "string": ("object", "str", "string"), "integer": ("int64", "float64"), "number": ("float64", "int64"),
-    "boolean": ("bool",), "date": ("object", "str", "string"),
+    "boolean": ("bool",), "date": ("object", "str", "string"), "datetime": ("object", "str", "string"),
 }
 
 

@@ -4,7 +4,7 @@ bool, date32), written in row groups so memory stays bounded. pyarrow is importe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ def arrow_schema(columns: Sequence[str]) -> Any:
     import pyarrow as pa
 
     kinds = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-             "date": pa.date32()}
+             "date": pa.date32(), "datetime": pa.timestamp("ms", tz="UTC")}  # Parquet has no seconds unit
     return pa.schema([pa.field(c, kinds[TYPES.get(c, "string")]) for c in columns])
 
 
@@ -26,9 +26,9 @@ def _value(kind: str, value: Any) -> Any:
     """A cell that does not have its column's type (never written by us) is left empty, not guessed."""
     if value is None:
         return None
-    if kind == "date":
+    if kind in ("date", "datetime"):
         try:
-            return date.fromisoformat(value)
+            return (date if kind == "date" else datetime).fromisoformat(value)
         except (TypeError, ValueError):
             return None
     expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "number": (int, float), "boolean": bool}

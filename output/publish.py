@@ -105,6 +105,13 @@ def optional_output(name: str, write: Any, *args: Any) -> None:
         log.warning("%s not written: %s", name, exc)
 
 
+def crawl_summary(result: CrawlResult) -> dict[str, Any]:
+    """What the frontier did for a source this run: fetched, kept, left due, removed, and why."""
+    return {"first_run": result.first_run, "fetched": result.attempted, "listings": result.listings_attempted,
+            "read": result.read, "new_or_changed": result.changed, "unchanged": result.unchanged,
+            "left_due": result.deferred, "removed": result.removed, "notes": result.notes[:REVIEW_IN_REPORT]}
+
+
 def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],
             reconciled: Reconciled, *, carried_sources: Mapping[str, int] | None = None,
             raw_by_source: Callable[[str], Sequence[RawRecord]]) -> Outcome:
@@ -159,6 +166,7 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
         "exit_code": exit_code,
         "duration_s": round((datetime.now(timezone.utc) - build.started).total_seconds(), 3),
         "pages": {s: {o: r.outcomes.get(o, 0) for o in PAGE_OUTCOMES} for s, r in crawled.items()},
+        "crawl": {s: crawl_summary(r) for s, r in crawled.items()},
         "records": {s: st["records"] for s, st in stats.items()},
         "records_by_layout": {s: st["layouts"] for s, st in stats.items()},
         "fill_rates": {s: st["fill_rates"] for s, st in stats.items()},

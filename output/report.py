@@ -75,6 +75,11 @@ def render_html(report: dict[str, Any]) -> str:
     review = "".join(f"<tr><td>{escape(p['left_title'])}<br><code>{escape(p['left'])}</code></td><td>{escape(p['right_title'])}"
                      f"<br><code>{escape(p['right'])}</code></td><td>{p['score']:.2f}</td><td>{escape(p['reasons'])}</td></tr>"
                      for p in report.get("review", {}).get("top", []))
+    crawl = report.get("crawl", {})
+    crawl_keys = ("fetched", "listings", "read", "new_or_changed", "unchanged", "left_due", "removed")
+    crawl_rows = "".join(f"<tr><th>{escape(s)}{' (first run)' if c.get('first_run') else ''}</th>"
+                         + "".join(f"<td>{c.get(k, 0)}</td>" for k in crawl_keys) + "</tr>" for s, c in crawl.items())
+    crawl_notes = "".join(f"<li>{escape(s)}: {escape(n)}</li>" for s, c in crawl.items() for n in c.get("notes", []))
     records = "".join(f"<tr><th{' class=failed' if s in failed else ''}>{escape(s)}</th><td>{n}</td></tr>"
                       for s, n in report["records"].items())
     reason = report.get("reason", "")
@@ -89,6 +94,10 @@ def render_html(report: dict[str, Any]) -> str:
 {'<h2>Drift (not published)</h2><ul>' + drift + '</ul>' if drift else ''}
 {'<h2>Stale sources (last good records kept)</h2><ul>' + stale + '</ul>' if stale else ''}
 {f'<h2>Stale programmes ({report.get("stale_programmes", 0)})</h2><table><tr><th>id</th><th>title</th><th>sources</th><th>last seen</th></tr>' + stale_rows + '</table>' if stale_rows else ''}
+<h2>Crawl</h2><p>The frontier (<code>frontier.sqlite</code>) keeps every known page; a run fetches the due ones within its
+budget. Programmes not due keep their records.</p>
+<table class="num"><tr><th></th>{''.join(f'<th>{k.replace("_", " ")}</th>' for k in crawl_keys)}</tr>{crawl_rows}</table>
+{'<ul>' + crawl_notes + '</ul>' if crawl_notes else ''}
 <h2>Pages fetched</h2><table class="num"><tr><th></th>{outcome_head}</tr>{outcome_rows}</table>
 <h2>Records per source</h2><table class="num">{records}</table>
 <h2>Fill rate of the published CSV</h2><table class="num">{csv_fill}</table>

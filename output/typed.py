@@ -16,7 +16,8 @@ from typing import Any
 from output.columns import BOOKKEEPING_COLUMNS, COLUMNS
 
 TYPES: dict[str, str] = {c.name: c.table_type for c in COLUMNS}
-SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN", "date": "DATE"}
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN", "date": "DATE",
+             "datetime": "TEXT"}  # ISO 8601 text: SQLite's own way with times
 
 
 def typed(kind: str, cell: str | None) -> Any:

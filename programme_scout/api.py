@@ -15,7 +15,8 @@ from programme_scout.settings import Settings, find_config, load_settings
 if TYPE_CHECKING:
     import pandas
 
-DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[s]"}
+DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "datetime64[s]",
+          "datetime": "datetime64[s, UTC]"}
 
 
 def _settings(config: Any = None, **overrides: Any) -> Settings:
@@ -44,6 +45,8 @@ def load(data_dir: Any = None, *, run_id: str | None = None, config: Any = None)
             frame[name] = frame[name].map({"true": True, "false": False}).astype("boolean")
         elif kind == "date":
             frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d").astype("datetime64[s]")
+        elif kind == "datetime":
+            frame[name] = pd.to_datetime(frame[name], format="ISO8601", utc=True).astype("datetime64[s, UTC]")
         elif kind in ("integer", "number"):
             frame[name] = pd.to_numeric(frame[name]).astype(DTYPES[kind])
         else:

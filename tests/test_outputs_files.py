@@ -40,13 +40,14 @@ def test_sqlite_has_typed_tables(latest: Path):
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"programmes", "conflicts", "review", "changes", "runs"} <= tables
     declared = {row[1]: row[2] for row in db.execute("PRAGMA table_info(programmes)")}
-    expected = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN", "date": "DATE"}
+    expected = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN", "date": "DATE",
+                "datetime": "TEXT"}
     assert declared == {c.name: expected[c.table_type] for c in COLUMNS}
     rows = read_csv(latest / "programmes.csv")
     assert db.execute("SELECT count(*) FROM programmes").fetchone()[0] == len(rows)
     for column in COLUMNS:  # stored values have the column's type, never text standing for a number
         kinds = {k for (k,) in db.execute(f'SELECT DISTINCT typeof("{column.name}") FROM programmes')} - {"null"}
-        allowed = {"string": {"text"}, "date": {"text"}, "integer": {"integer"}, "number": {"real"},
+        allowed = {"string": {"text"}, "date": {"text"}, "datetime": {"text"}, "integer": {"integer"}, "number": {"real"},
                    "boolean": {"integer"}}[column.table_type]
         assert kinds <= allowed, (column.name, kinds)
     assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
@@ -71,7 +72,7 @@ def test_parquet_has_arrow_types(latest: Path):
 
     table = pq.read_table(latest / "programmes.parquet")
     expected = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-                "date": pa.date32()}
+                "date": pa.date32(), "datetime": pa.timestamp("ms", tz="UTC")}
     assert [(f.name, f.type) for f in table.schema] == [(c.name, expected[c.table_type]) for c in COLUMNS]
     rows = read_csv(latest / "programmes.csv")
     assert table.num_rows == len(rows)
