@@ -48,7 +48,9 @@ def cap_depth(text: str, max_depth: int = MAX_DEPTH) -> str:
     a space; its content stays, one level up), as Blink does beyond 512 levels. Real pages nest a few dozen levels
     (fixtures and evidence: at most 40), so they come back unchanged: the depth is estimated by one linear scan
     of the tags (void elements, raw text, comments, self-closed foreign elements and the usual implied end tags
-    taken into account; an estimate errs towards deeper, never shallower, on the markup seen in practice).
+    taken into account): an estimate, within a few levels of lexbor's own depth on every fixture and evidence page.
+    It is a guard against cost, not a parser: a page crafted to fool it is still stopped by the CPU limit of
+    scrapers.parsing.
     Hand-written rather than html5lib/html5-parser's tree builders: they are 20-100x slower than lexbor, and the
     cost would be paid on every page to protect against pages that never come."""
     if text.count("<") <= max_depth:
@@ -86,7 +88,7 @@ def cap_depth(text: str, max_depth: int = MAX_DEPTH) -> str:
             continue
         if name in _VOID or (foreign and text[end - 1] == "/"):
             continue
-        if stack and name in _CLOSED_BY.get(stack[-1], ()):
+        while stack and name in _CLOSED_BY.get(stack[-1], ()):  # "<tr>" ends the open td, then the open tr
             top = stack.pop()
             open_count[top] -= 1
         if name in _RAW_TEXT:  # its content is text, not tags, up to its end tag
