@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import MIRROR
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scrapers.html import MAX_DEPTH, cap_depth, parse_html, visible_text
 from scrapers.records import NotAProgrammePage
@@ -34,9 +34,11 @@ SLOW = {"divs closed around labels", "spans around a page", "lists", "tables", "
 def depth(tree: LexborHTMLParser) -> int:
     deepest = 0
     for node in tree.root.traverse() if tree.root is not None else []:
-        level, current = 0, node
+        current: LexborNode | None = node
+        level = 0
         while current is not None:
-            level, current = level + 1, current.parent
+            parent: LexborNode | None = current.parent
+            level, current = level + 1, parent
         deepest = max(deepest, level)
     return deepest
 
