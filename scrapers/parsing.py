@@ -8,9 +8,10 @@ The pool's contract, page by page:
   the worker, cleared after each page); the worker lives on;
 - a page still unanswered after the wall-clock backstop (a worker stuck in C code, where a Python signal handler
   cannot run) gets `ParseTimeout`; the pool is killed and rebuilt, and the other pages that were in flight on it
-  are retried once on the new pool;
-- a worker that dies (the OOM killer, a segfault) breaks the pool: it is rebuilt, every page in flight is retried
-  once, and a page that breaks the pool again gets `ParseCrashed`. Nothing of this is raised out of the crawl as
+  are retried once on the new pool (alone, as below);
+- a worker that dies (the OOM killer, a segfault) breaks the pool: it is rebuilt, and every page that was in flight
+  is retried once, alone on the pool (one at a time, no other page beside it), so the page that breaks it again is
+  the culprit for certain and gets `ParseCrashed`, and its neighbours parse. Nothing of this is raised out of the crawl as
   anything but a per-page exception.
 
 Workers start by "forkserver", not "fork": the parent runs threads (the event loop's resolver, the history writer)
@@ -186,6 +187,7 @@ class PoolParsing:
         self._executor: ProcessPoolExecutor | None = None
         self._generation = 0
         self._slots: asyncio.Semaphore | None = None
+        self._alone = asyncio.Lock()
 
     # -------------------------------------------------------- life cycle
     def _start(self) -> ProcessPoolExecutor:
@@ -196,6 +198,7 @@ class PoolParsing:
 
     async def __aenter__(self) -> "PoolParsing":
         self._slots = asyncio.Semaphore(self.workers + 1)
+        self._alone = asyncio.Lock()
         self._executor = self._start()
         # start every worker now (ProcessPoolExecutor starts them lazily): the first pages then pay no start-up,
         # and a broken start (an import error in a worker) fails here, not on a page
@@ -242,30 +245,53 @@ class PoolParsing:
         return result
 
     async def _parse(self, kind: str, portal: PageParser, text: str, url: str) -> Listing | RawFields:
+        """First try beside other pages; a page whose pool broke under it is tried again ALONE on the pool, so a
+        second break is its own doing (it is reported) and never costs the pages beside it their retry."""
         if self._slots is None:
             raise RuntimeError("PoolParsing is used as `async with PoolParsing(...) as parsing:`")
         async with self._slots:
-            for attempt in (1, 2):
-                if self._executor is None:
-                    raise RuntimeError("PoolParsing is closed")
-                generation = self._generation
-                try:
-                    future = self._executor.submit(_parse_in_worker, kind, portal, text, url, self.cpu_limit_s)
-                except (BrokenProcessPool, RuntimeError):  # broken by another page's worker since; not this page's fault
-                    self._rebuild(generation)
-                    continue
-                try:
-                    return await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.backstop_s)
-                except asyncio.TimeoutError:  # stuck where the CPU timer cannot interrupt it: this page's fault
-                    self._rebuild(generation)
-                    raise ParseTimeout(f"parsing gave no answer within {self.backstop_s:g} s (wall clock; CPU limit "
-                                       f"{self.cpu_limit_s:g} s): {url}") from None
-                except BrokenProcessPool:  # a worker died: this page's, or another's in flight beside it
-                    self._rebuild(generation)
-                    if attempt == 2:
-                        raise ParseCrashed(f"the parsing worker died on this page twice (killed, out of memory or "
-                                           f"crashed): {url}") from None
-            raise ParseCrashed(f"the parsing pool broke twice while this page waited: {url}")
+            result = await self._attempt(kind, portal, text, url, alone=False)
+        if not isinstance(result, _Broken):
+            return result
+        async with self._alone:  # every slot: no other page in the pool while a suspect is retried
+            for _ in range(self.workers + 1):
+                await self._slots.acquire()
+            try:
+                result = await self._attempt(kind, portal, text, url, alone=True)
+            finally:
+                for _ in range(self.workers + 1):
+                    self._slots.release()
+        if isinstance(result, _Broken):
+            raise ParseCrashed(f"the parsing worker died on this page, also when parsed alone (killed, out of "
+                               f"memory or crashed): {url}")
+        return result
+
+    async def _attempt(self, kind: str, portal: PageParser, text: str, url: str, *,
+                       alone: bool) -> Listing | RawFields | _Broken:
+        if self._executor is None:
+            raise RuntimeError("PoolParsing is closed")
+        generation = self._generation
+        try:
+            future = self._executor.submit(_parse_in_worker, kind, portal, text, url, self.cpu_limit_s)
+        except (BrokenProcessPool, RuntimeError):  # broken (or replaced) by another page since: not this page's doing
+            self._rebuild(generation)
+            return _Broken()
+        try:
+            result: Listing | RawFields = await asyncio.wait_for(asyncio.wrap_future(future), timeout=self.backstop_s)
+            return result
+        except asyncio.TimeoutError:  # stuck where the CPU timer cannot interrupt it: this page's doing...
+            if generation != self._generation and not alone:
+                return _Broken()  # ...unless it waited behind a stuck page whose pool was killed meanwhile
+            self._rebuild(generation)
+            raise ParseTimeout(f"parsing gave no answer within {self.backstop_s:g} s (wall clock; CPU limit "
+                               f"{self.cpu_limit_s:g} s): {url}") from None
+        except BrokenProcessPool:  # a worker died: this page's, or another's in flight beside it
+            self._rebuild(generation)
+            return _Broken()
+
+
+class _Broken:
+    """An attempt ended by a broken pool (a worker died, or the pool was killed for a stuck page)."""
 
 
 def _kill(pids: list[int]) -> None:

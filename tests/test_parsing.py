@@ -212,9 +212,11 @@ def test_a_real_parser_path_that_runs_away_times_out():
     assert second["title"] and second.layout.startswith("studyportals/")
 
 
-def test_a_worker_stuck_past_the_backstop_is_killed_and_its_neighbours_retried():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_stuck_past_the_backstop_is_killed_and_its_neighbours_retried(workers):
+    """With one worker, a neighbour waits in the pool's queue behind the stuck page: it is retried, not timed out."""
     async def go() -> tuple[list[BaseException | Any], PoolParsing]:
-        async with PoolParsing(2, CPU_LIMIT_S, backstop_s=2.0) as pool:
+        async with PoolParsing(workers, CPU_LIMIT_S, backstop_s=2.0) as pool:
             stuck = asyncio.ensure_future(pool.detail(BAD, "", "https://example.org/p/stuck"))
             await asyncio.sleep(0)  # the stuck page takes its worker first
             neighbours = [pool.detail(BAD, str(n), f"https://example.org/p/{n}") for n in range(6)]
