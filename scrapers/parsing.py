@@ -300,3 +300,8 @@ def _kill(pids: list[int]) -> None:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def parsing_for(workers: int, cpu_limit_s: float = DEFAULT_CPU_LIMIT_S) -> InlineParsing | PoolParsing:
+    """What a crawl parses with: `workers` processes, or in-process when `workers` is 0 (tiny runs, tests)."""
+    return InlineParsing() if workers == 0 else PoolParsing(workers, cpu_limit_s)

@@ -17,7 +17,8 @@ import pytest
 from conftest import MIRROR
 
 from scrapers.listing import Listing
-from scrapers.parsing import InlineParsing, ParseCrashed, ParseFailed, ParseTimeout, Parsing, PoolParsing
+from scrapers.parsing import (InlineParsing, ParseCrashed, ParseFailed, ParseTimeout, Parsing, PoolParsing,
+                              parsing_for)
 from scrapers.records import NotAProgrammePage, RawFields
 from scrapers.registry import PORTALS, family_for
 from scrapers.replay import url_from_relpath
@@ -275,3 +276,15 @@ def test_settings_are_checked():
     for workers, limit in ((0, 1.0), (1, 0.0), (1, float("nan")), (1, float("inf"))):
         with pytest.raises(ValueError):
             PoolParsing(workers, limit)
+
+
+def test_parsing_for_a_number_of_workers():
+    assert isinstance(parsing_for(0), InlineParsing)
+    pool = parsing_for(3, 2.0)
+    assert isinstance(pool, PoolParsing) and pool.workers == 3 and pool.backstop_s == 13.0
+
+    async def go() -> RawFields:
+        async with parsing_for(1, CPU_LIMIT_S) as parsing:
+            return await parsing.detail(BAD, "x", "https://example.org/p/1")
+
+    assert finish(go) == {"title": ["x"]}
