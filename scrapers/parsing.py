@@ -11,11 +11,11 @@ The pool's contract, page by page:
   are retried once on the new pool (alone, as below);
 - a worker that dies (the OOM killer, a segfault) breaks the pool: it is rebuilt, and every page that was in flight
   is retried once, alone on the pool (one at a time, no other page beside it), so the page that breaks it again is
-  the culprit for certain and gets `ParseCrashed`, and its neighbours parse. Nothing of this is raised out of the crawl as
-  anything but a per-page exception.
+  the culprit for certain and gets `ParseCrashed`, and its neighbours parse.
+Nothing of this leaves the crawl's per-page boundary as anything but that page's exception.
 
-Workers start by "forkserver", not "fork": the parent runs threads (the event loop's resolver, the history writer)
-and a forked child inherits their locks held. The fork server imports the parsers once and forks each worker from
+Workers start by "forkserver", not "fork": the parent runs threads (asyncio's executor for DNS lookups and
+`to_thread` work, the pool's own management thread) and a forked child inherits whatever locks they held. The fork server imports the parsers once and forks each worker from
 that single-threaded process, so a (re)built pool starts in milliseconds instead of re-importing per worker as
 "spawn" does (figures in bench/parsing.py).
 """
