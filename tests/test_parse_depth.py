@@ -89,3 +89,21 @@ def test_real_pages_pass_unchanged():
 def test_unterminated_markup_is_scanned_in_one_pass():
     for text in ("<a" * 50_000, "<div x='" * 50_000, "<!--" * 50_000, "<script>" + "<" * 100_000, "</" * 100_000):
         assert cap_depth(text) == text
+
+
+def test_deep_pages_through_the_pool_within_its_cpu_limit():
+    """In a worker, as the crawl parses: a 100,000-deep page is a result or NotAProgrammePage, not a ParseTimeout."""
+    import asyncio
+
+    from scrapers.parsing import PoolParsing
+
+    async def go() -> list[object]:
+        async with PoolParsing(2, 10.0) as pool:
+            calls = [call(family, DEEP_PAGES[name], url) for name in ("divs", "self-closed divs", "JSON-LD arrays")
+                     for family in PORTALS.values()
+                     for call, url in ((pool.listing, family.start_urls[0]),
+                                       (pool.detail, "https://www.mastersportal.com/studies/1/x.html"))]
+            return list(await asyncio.gather(*calls, return_exceptions=True))
+
+    for result in asyncio.run(go()):
+        assert not isinstance(result, BaseException) or type(result) is NotAProgrammePage, result
