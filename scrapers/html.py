@@ -20,7 +20,97 @@ SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "hea
 
 
 def parse_html(text: str) -> LexborHTMLParser:
-    return LexborHTMLParser(text)
+    """The page's tree, its nesting capped (`cap_depth`): lexbor takes time quadratic in the depth of nested
+    blocks ("<div>" * 40,000: 5 s; * 100,000: 21 s, in C where no CPU timer can stop it)."""
+    return LexborHTMLParser(cap_depth(text))
+
+
+# ---------------------------------------------------------------- nesting depth
+MAX_DEPTH = 512  # Blink's HTML parser caps the tree at 512 levels (kMaximumHTMLParserDOMTreeDepth) in the same way
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+                   "param", "keygen", "basefont", "bgsound", "frame"})
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+                       "plaintext"})
+_FOREIGN = frozenset({"svg", "math"})  # inside them "<x/>" closes itself
+# an open element that a sibling of its kind closes without an end tag ("<li>a<li>b", "<p>a<p>b")
+_CLOSED_BY = {"p": frozenset({"p", "div", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                              "article", "aside", "header", "footer", "nav", "main", "form", "blockquote", "pre",
+                              "figure", "address", "fieldset", "details", "hr", "li", "dd", "dt"}),
+              "li": frozenset({"li"}), "dd": frozenset({"dd", "dt"}), "dt": frozenset({"dd", "dt"}),
+              "option": frozenset({"option", "optgroup"}), "tr": frozenset({"tr"}), "td": frozenset({"td", "th", "tr"}),
+              "th": frozenset({"td", "th", "tr"})}
+_MARKUP = re.compile(r"<!--|<(/?)([A-Za-z][^\s/>]*)")
+_RAW_END: dict[str, re.Pattern[str]] = {}
+
+
+def cap_depth(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """The page with every element that would open deeper than `max_depth` left out (its start and end tags become
+    a space; its content stays, one level up), as Blink does beyond 512 levels. Real pages nest a few dozen levels
+    (fixtures and evidence: at most 40), so they come back unchanged: the depth is estimated by one linear scan
+    of the tags (void elements, raw text, comments, self-closed foreign elements and the usual implied end tags
+    taken into account): an estimate, within a few levels of lexbor's own depth on every fixture and evidence page.
+    It is a guard against cost, not a parser: a page crafted to fool it is still stopped by the CPU limit of
+    scrapers.parsing.
+    Hand-written rather than html5lib/html5-parser's tree builders: they are 20-100x slower than lexbor, and the
+    cost would be paid on every page to protect against pages that never come."""
+    if text.count("<") <= max_depth:
+        return text
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    cuts: list[tuple[int, int]] = []  # spans of tags left out
+    foreign = 0
+    position = 0
+    while (match := _MARKUP.search(text, position)) is not None:
+        start = match.start()
+        if match.group(0) == "<!--":
+            end = text.find("-->", start + 4)
+            if end < 0:
+                break
+            position = end + 3
+            continue
+        end = text.find(">", match.end())
+        if end < 0:
+            break
+        position = end + 1
+        name = match.group(2).lower()
+        if match.group(1):  # an end tag
+            if dropped.get(name):
+                dropped[name] -= 1
+                cuts.append((start, position))
+            elif open_count.get(name):
+                while stack:
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    foreign -= top in _FOREIGN
+                    if top == name:
+                        break
+            continue
+        if name in _VOID or (foreign and text[end - 1] == "/"):
+            continue
+        while stack and name in _CLOSED_BY.get(stack[-1], ()):  # "<tr>" ends the open td, then the open tr
+            top = stack.pop()
+            open_count[top] -= 1
+        if name in _RAW_TEXT:  # its content is text, not tags, up to its end tag
+            pattern = _RAW_END.setdefault(name, re.compile(f"</{name}", re.IGNORECASE))
+            closing = pattern.search(text, position)
+            position = closing.start() if closing else len(text)
+            continue
+        if len(stack) >= max_depth:
+            dropped[name] = dropped.get(name, 0) + 1
+            cuts.append((start, position))
+            continue
+        stack.append(name)
+        open_count[name] = open_count.get(name, 0) + 1
+        foreign += name in _FOREIGN
+    if not cuts:
+        return text
+    parts, last = [], 0
+    for cut_start, cut_end in cuts:
+        parts += [text[last:cut_start], " "]
+        last = cut_end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def clean(text: str | None) -> str:
@@ -120,7 +210,7 @@ def json_ld(tree: LexborHTMLParser) -> list[dict[str, object]]:
     for script in tree.css("script[type='application/ld+json']"):
         try:
             data = json.loads(script.text() or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep ("[" * 100000)
             continue
         stack = data if isinstance(data, list) else [data]
         for item in stack:

@@ -92,7 +92,7 @@ def _prop(node: LexborNode, key: str) -> Any:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return None
 
 
