@@ -30,6 +30,7 @@ from programme_scout.settings import Settings
 from scrapers.crawl import Budget, CrawlPlan, crawl_source
 from scrapers.fetch import Fetcher
 from scrapers.frontier import Ages, Frontier
+from scrapers.parsing import parsing_for
 from scrapers.records import CrawlResult, RawRecord
 from scrapers.registry import PORTALS
 from scrapers.replay import MirrorTransport
@@ -120,9 +121,10 @@ async def crawl(settings: Settings, on_page: OnPage | None = None,
         fetch_settings = dataclasses.replace(fetch_settings, per_host_delay_s=0.0, per_host_concurrency=16)
         transport = transport or MirrorTransport(settings.mirror_dir)
     plan = crawl_plan(settings)
-    async with Fetcher(fetch_settings, transport=transport) as fetcher:
+    async with Fetcher(fetch_settings, transport=transport) as fetcher, \
+            parsing_for(settings.parse_workers, settings.parse_cpu_limit_s) as parsing:
         results = await asyncio.gather(*(
-            crawl_source(PORTALS[s], fetcher, settings.start_urls[s], frontier, plan=plan,
+            crawl_source(PORTALS[s], fetcher, settings.start_urls[s], frontier, plan=plan, parsing=parsing,
                          tasks=settings.crawl_tasks, on_page=on_page, clock=clock) for s in settings.sources))
     for result in results:
         log.info("source %s: %d pages fetched (%d read: %d new or changed, %d unchanged), %d left due, %d removed%s",

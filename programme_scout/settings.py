@@ -88,6 +88,8 @@ class Settings:
     max_unlisted_share: float = 0.30  # a complete listing pass removes unlisted pages only up to this share
     crawl_tasks: int = 64  # detail pages in flight overall; per-host limits still apply
     workers: int = 2  # processes for reconciling; a run below 20,000 records per worker uses one
+    parse_workers: int = 2  # processes parsing pages off the event loop (0: on it, for tiny runs)
+    parse_cpu_limit_s: float = 10.0  # CPU seconds one page may take to parse; then it is a parse_error
     link: LinkSettings = field(default_factory=default_link_settings)  # saved with the run: its linking reproducible
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,7 +154,7 @@ RANGES: dict[str, dict[str, tuple[float, float, bool]]] = {
             "max_minutes_per_source": _POSITIVE, "first_run_max_pages": _AT_LEAST_1,
             "first_run_max_minutes": _POSITIVE, "revisit_after_days": _NOT_NEGATIVE,
             "listing_revisit_hours": _NOT_NEGATIVE, "retry_failed_after_hours": _NOT_NEGATIVE,
-            "max_unlisted_share": (0, 1, True)},
+            "max_unlisted_share": (0, 1, True), "parse_workers": _NOT_NEGATIVE, "parse_cpu_limit_s": _POSITIVE},
 }
 
 

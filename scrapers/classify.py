@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from scrapers.html import parse_html
 
 # Markers of Cloudflare's interstitials and of the portals' soft walls (see shared/portals.md).
 _CHALLENGE_MARKERS = (
@@ -30,7 +30,7 @@ WALL_MAX_TEXT = 800  # characters of page text: a wall says little else (fixture
 def page_text_length(text: str) -> int:
     """Characters of text a reader could see (scripts, styles and tags removed), whitespace collapsed. lexbor
     parses in linear time; a regex over raw HTML for `<script>…</script>` pairs would not on unclosed tags."""
-    tree = LexborHTMLParser(text)
+    tree = parse_html(text)  # nesting capped: this runs on the event loop
     tree.strip_tags(["script", "style", "template", "noscript"])
     body = tree.body
     return len(" ".join((body.text(separator=" ") if body is not None else "").split()))

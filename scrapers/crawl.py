@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -18,6 +18,7 @@ from scrapers.fetch import Fetcher, Validators
 from scrapers.frontier import DETAIL, LISTING, Ages, DuePage, Frontier, Link
 from scrapers.listing import Listing
 from scrapers.outcomes import Outcome
+from scrapers.parsing import InlineParsing, Parsing
 from scrapers.records import CrawlResult, NotAProgrammePage, PageReport, RawRecord, content_hash
 from scrapers.sitemaps import gunzip_capped
 
@@ -36,6 +37,11 @@ class Portal(Protocol):
     def parse_detail(self, text: str, url: str) -> dict[str, list[str]]: ...
 
     def source_key(self, url: str) -> str: ...
+
+
+def error_text(exc: BaseException) -> str:
+    """'Type: message' of a parser's exception; one that could not cross from a worker names its own type."""
+    return f"{getattr(exc, 'type_name', type(exc).__name__)}: {exc}"
 
 
 def start_hosts_scope(start_urls: tuple[str, ...] | list[str]) -> Callable[[str], bool]:
@@ -80,22 +86,6 @@ class CrawlPlan:
     first_budget: Budget = Budget(500, 15 * 60.0)
     ages: Ages = Ages()
     max_unlisted_share: float = 0.30
-
-
-class Parsing(Protocol):
-    async def listing(self, portal: Portal, text: str, url: str) -> Listing: ...
-
-    async def detail(self, portal: Portal, text: str, url: str) -> Mapping[str, list[str]]: ...
-
-
-class InlineParsing:
-    """Parses on the event loop: small runs and tests."""
-
-    async def listing(self, portal: Portal, text: str, url: str) -> Listing:
-        return portal.parse_listing(text, url)
-
-    async def detail(self, portal: Portal, text: str, url: str) -> Mapping[str, list[str]]:
-        return portal.parse_detail(text, url)
 
 
 async def crawl_source(
@@ -171,7 +161,7 @@ async def crawl_source(
             try:
                 listing = await parse.listing(portal, text, final_url)
             except Exception as exc:  # per-page boundary: a broken listing is reported, the crawl goes on
-                reason = f"{type(exc).__name__}: {exc}"
+                reason = error_text(exc)
                 frontier.failed(page.url, now, ages, outcome="parse_error", error=reason)
                 report(page, "parse_error", reason)
                 return
@@ -201,7 +191,7 @@ async def crawl_source(
             report(page, "not_programme", str(exc))
             return
         except Exception as exc:  # per-page boundary
-            reason = f"{type(exc).__name__}: {exc}"
+            reason = error_text(exc)
             frontier.failed(page.url, now, ages, outcome="parse_error", error=reason)
             report(page, "parse_error", reason)
             return

@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -118,8 +119,18 @@ def _on_cpu_limit(signum: int, frame: FrameType | None) -> None:
 
 
 def _init_worker() -> None:
+    _die_with_parent()
     signal.signal(signal.SIGPROF, _on_cpu_limit)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the pool itself
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker gets SIGKILL when its parent (the fork server) ends, and the fork server ends when the crawl's
+    process does, so a crawl killed with SIGKILL leaves no parser behind (holding its pipes, or its memory)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _crossable(exc: Exception) -> Exception:
