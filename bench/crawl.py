@@ -54,6 +54,7 @@ class Hit:
     start: float
     end: float
     status: int
+    connection: int  # the server's number of the TCP connection
 
 
 class Mirror:
@@ -70,9 +71,9 @@ class Mirror:
             if Path(port_file).read_text():
                 break
             time.sleep(0.05)
-        self.port = int(Path(port_file).read_text())
+        self.ports: dict[str, int] = json.loads(Path(port_file).read_text())  # host -> its port
         Path(port_file).unlink()
-        self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        self._conn = http.client.HTTPConnection("127.0.0.1", self.ports[HOSTS[0]], timeout=60)
         self.changes: list[float] = []
 
     def _get(self, path: str) -> bytes:
@@ -91,9 +92,9 @@ class Mirror:
 
     def log(self) -> list[Hit]:
         hits = []
-        for host, target, start, end, status in json.loads(self._get("/_bench/log")):
+        for host, target, start, end, status, connection in json.loads(self._get("/_bench/log")):
             path = target if "page=" in target else target.split("?")[0]
-            hits.append(Hit(host, path, start, end, status))
+            hits.append(Hit(host, path, start, end, status, connection))
         return hits
 
     def changed_paths(self) -> set[tuple[str, str]]:
@@ -211,23 +212,24 @@ def run_child(name: str, command: list[str], mirror: Mirror, *, env: dict[str, s
 
 
 # ------------------------------------------------------------------ our crawler
-def ours_command(port: int, data_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "bench.crawl", "_ours", str(port), str(data_dir)]
+def ours_command(mirror: Mirror, data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "bench.crawl", "_ours", json.dumps(mirror.ports), str(data_dir)]
 
 
-def ours_child(port: int, data_dir: str) -> None:
+def ours_child(ports: dict[str, int], data_dir: str) -> None:
     """The child: one crawl of the three portals' mirror, politeness as above, records counted."""
     from programme_scout import pipeline
     from programme_scout.settings import FetchSettings, Settings
     from scrapers.resolve import ResolveTransport
 
-    starts = {source: (next(s.start_url for s in SHAPES if s.host == host),) for source, host in SOURCES.items()}
+    starts: dict[str, tuple[str, ...]] = {source: (next(s.start_url for s in SHAPES if s.host == host),)
+                                         for source, host in SOURCES.items()}
     settings = Settings(
         fetch=FetchSettings(per_host_concurrency=PER_HOST, per_host_delay_s=DELAY_S, http_timeout_s=30.0,
                             max_attempts=ATTEMPTS, user_agent=USER_AGENT),
         sources=tuple(SOURCES), start_urls=starts, data_dir=Path(data_dir), max_pages_per_source=10**7,
         crawl_tasks=GLOBAL_CAP)
-    transport = ResolveTransport({host: f"http://127.0.0.1:{port}" for host in HOSTS})
+    transport = ResolveTransport({host: f"http://127.0.0.1:{port}" for host, port in ports.items()})
     results = asyncio.run(pipeline.crawl(settings, transport=transport))
     outcomes: Counter[str] = Counter()
     for result in results.values():
@@ -257,12 +259,24 @@ class AsyncDeltaFetch(DeltaFetch):
                 yield kept
 
 
+class ProxyPerHost:
+    """The mirror is each host's HTTP proxy, at the host's own port (HttpProxyMiddleware, 750, reads meta)."""
+
+    PROXIES = json.loads({proxies!r})
+
+    def process_request(self, request, spider=None):
+        host = request.url.split("/")[2]
+        if host in self.PROXIES:
+            request.meta["proxy"] = self.PROXIES[host]
+
+
 class Mirror(scrapy.Spider):
     """Our portal parsers on Scrapy's engine: the same parsing work as our crawler."""
 
     name = "mirror"
     custom_settings = json.loads({settings!r})
     start_urls = {starts!r}
+
 
     def parse(self, response):
         listing = family_for(response.url).parse_listing(response.text, response.url)
@@ -284,6 +298,7 @@ def scrapy_settings(mode: str, state: Path, items: Path) -> dict[str, Any]:
         "RETRY_TIMES": ATTEMPTS - 1, "DOWNLOAD_TIMEOUT": 30, "USER_AGENT": USER_AGENT, "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False, "LOG_LEVEL": "WARNING",
         "FEEDS": {str(items): {"format": "jsonlines", "overwrite": True}},
+        "DOWNLOADER_MIDDLEWARES": {"spider.ProxyPerHost": 700},
     }
     from scrapy.settings import default_settings
 
@@ -312,14 +327,16 @@ def scrapy_available(mode: str = "plain") -> str | None:
 
 
 def run_scrapy(name: str, mirror: Mirror, mode: str, state: Path) -> Run:
-    """Scrapy in a child process, the mirror as its HTTP proxy (`http_proxy`): the request line carries the
-    portal's URL, so the download slot (per host politeness) and the cache key stay the portal's."""
+    """Scrapy in a child process, the mirror as each host's HTTP proxy: the request line carries the portal's URL,
+    so the download slot (per host politeness) and the cache key stay the portal's."""
     state.mkdir(parents=True, exist_ok=True)
     spider, items = state / "spider.py", state / "items.jsonl"
     starts = [s.start_url.replace("https://", "http://") for s in SHAPES]
-    spider.write_text(SPIDER.format(settings=json.dumps(scrapy_settings(mode, state, items)), starts=starts))
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "https_proxy", "all_proxy")}
-    env.update({"http_proxy": f"http://127.0.0.1:{mirror.port}", "PYTHONPATH": f"{ROOT}{os.pathsep}{state}"})
+    proxies = {host: f"http://127.0.0.1:{port}" for host, port in mirror.ports.items()}
+    spider.write_text(SPIDER.format(settings=json.dumps(scrapy_settings(mode, state, items)), starts=starts,
+                                    proxies=json.dumps(proxies)))
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy", "all_proxy")}
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{state}"
     run = run_child(name, [sys.executable, "-m", "scrapy", "runspider", str(spider)], mirror, env=env, cwd=state)
     run.output = {"records": sum(1 for _ in items.open()) if items.exists() else 0}
     return run
@@ -369,7 +386,7 @@ def first_crawl_rows(runs: list[Run]) -> list[str]:
 
 
 def first_crawls(mirror: Mirror, work: Path, with_scrapy: bool) -> list[Run]:
-    runs = [run_child("ours", ours_command(mirror.port, work / "ours-first"), mirror)]
+    runs = [run_child("ours", ours_command(mirror, work / "ours-first"), mirror)]
     if with_scrapy:
         runs.append(run_scrapy("scrapy", mirror, "plain", work / "scrapy-first"))
     for run in runs:
@@ -380,9 +397,9 @@ def first_crawls(mirror: Mirror, work: Path, with_scrapy: bool) -> list[Run]:
 def resume(mirror: Mirror, work: Path, unkilled: Run, share: float = 0.5) -> list[str]:
     """Our crawl SIGKILLed once the server saw `share` of the requests, then run again on the same data dir."""
     data = work / "ours-killed"
-    killed = run_child("ours, killed", ours_command(mirror.port, data), mirror,
+    killed = run_child("ours, killed", ours_command(mirror, data), mirror,
                        kill_after=int(expected_requests(mirror.n_pages) * share))
-    resumed = run_child("ours, resumed", ours_command(mirror.port, data), mirror)
+    resumed = run_child("ours, resumed", ours_command(mirror, data), mirror)
     first = Counter(killed.details(200))
     bodies_twice = sum(1 for page in resumed.details(200) if first[page])
     asked_twice = len(set(killed.details()) & set(resumed.details()))
@@ -410,7 +427,7 @@ def revisit(mirror: Mirror, work: Path, ours_state: Path, with_scrapy: bool, cha
     mirror.change(changed)
     changed_pages = mirror.changed_paths()
     due = mirror.n_pages
-    runs = [run_child("ours (conditional GET)", ours_command(mirror.port, ours_state), mirror)]
+    runs = [run_child("ours (conditional GET)", ours_command(mirror, ours_state), mirror)]
     if with_scrapy:
         runs.append(run_scrapy("scrapy", mirror, "plain", work / "scrapy-plain-revisit"))
     labels = {"httpcache": "scrapy + HTTPCACHE (RFC2616Policy)", "deltafetch": "scrapy + deltafetch"}
@@ -452,7 +469,7 @@ def run(pages: int = 100_000, memory_pages: tuple[int, ...] = (10_000, 30_000), 
         out += [f"| {n} | {mb(o.peak_kb)} | {mb(s.peak_kb) if s else '—'} |" for n, o, s in memory]
         with Mirror(revisit_pages) as mirror:
             base = work / "revisit"
-            unkilled = run_child("ours, unkilled", ours_command(mirror.port, base / "ours-first"), mirror)
+            unkilled = run_child("ours, unkilled", ours_command(mirror, base / "ours-first"), mirror)
             out += ["", f"### Resume after SIGKILL at ~50 % (N = {revisit_pages})", "",
                     *resume(mirror, base, unkilled)]
             out += ["", f"### Revisit (N = {revisit_pages})", "",
@@ -474,6 +491,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["_ours"]:
-        ours_child(int(sys.argv[2]), sys.argv[3])
+        ours_child(json.loads(sys.argv[2]), sys.argv[3])
     else:
         main()

@@ -1,5 +1,6 @@
 """The crawl benchmark's loopback mirror: N programme pages over the three portals' hosts, generated from the path
-on each request (nothing is stored per page), served by one asyncio process on 127.0.0.1.
+on each request (nothing is stored per page), served by one asyncio process on 127.0.0.1, one port per portal host (so that a client's connection pool, keyed by
+address, is per host as it would be against the real sites).
 
 - Each portal has its real listing shape (Studyportals' search state JSON and "Next" pager, TopUniversities'
   `.programeTitle` cards and `page=[N]` pager, Keystone's `.program-listitem` cards and `<link rel=next>`), and
@@ -9,7 +10,7 @@ on each request (nothing is stored per page), served by one asyncio process on 1
   HTTP proxy, as the Scrapy side does), so the politeness per portal host is visible here.
 - An ETag on every page and listing, and no freshness information (so an RFC 9111 cache must revalidate every
   time: with `Cache-Control: no-cache`, Scrapy's RFC2616Policy refetches in full instead); If-None-Match → 304.
-- Every request is logged: host, path, start, end, status. The start is the kernel's receive time of the
+- Every request is logged: host, path, start, end, status, connection number. The start is the kernel's receive time of the
   request's first byte (SO_TIMESTAMPNS), the end when the response was handed to the kernel; both on time.time().
 - `/_bench/change?fraction=F` changes a pseudo-random fraction F of the detail pages (a new revision: new title,
   new ETag); `/_bench/log` returns the log and `/_bench/reset` clears it; `/_bench/count` is the number logged.
@@ -167,7 +168,12 @@ async def recv_stamped(sock: socket.socket) -> tuple[bytes, float]:
     loop = asyncio.get_running_loop()
     while True:
         ready: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(sock.fileno(), lambda: ready.done() or ready.set_result(None))
+
+        def wake(ready: asyncio.Future[None] = ready) -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(sock.fileno(), wake)
         try:
             await ready
         finally:
@@ -187,7 +193,8 @@ async def recv_stamped(sock: socket.socket) -> tuple[bytes, float]:
 
 async def serve(n_pages: int, latency_s: float, port_file: str) -> None:
     site = Site(n_pages)
-    log: list[tuple[str, str, float, float, int]] = []  # host, path, start, end, status (time.time() clock)
+    log: list[tuple[str, str, float, float, int, int]] = []  # host, path, start, end, status, connection number
+    connections = iter(range(1, 2**62))
     loop = asyncio.get_running_loop()
 
     def control(target: str) -> bytes:
@@ -205,7 +212,7 @@ async def serve(n_pages: int, latency_s: float, port_file: str) -> None:
     async def connection(sock: socket.socket) -> None:
         sock.setblocking(False)
         sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-        buffer, started = b"", 0.0
+        buffer, started, number = b"", 0.0, next(connections)
         try:
             while True:
                 while b"\r\n\r\n" not in buffer:  # GET requests: no body; clients do not pipeline
@@ -239,23 +246,29 @@ async def serve(n_pages: int, latency_s: float, port_file: str) -> None:
                         head[0] = "HTTP/1.1 304 Not Modified"
                 head.append(f"Content-Length: {len(body)}")
                 await loop.sock_sendall(sock, ("\r\n".join(head) + "\r\n\r\n").encode() + body)
-                log.append((host, target, started, time.time(), status))
+                log.append((host, target, started, time.time(), status, number))
         except (ConnectionError, IndexError, ValueError):
             pass
         finally:
             sock.close()
 
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1024)
-    listener.setblocking(False)
-    Path(port_file).write_text(str(listener.getsockname()[1]))
-    tasks: set[asyncio.Task[None]] = set()
-    while True:
-        sock, _ = await loop.sock_accept(listener)
-        task = asyncio.create_task(connection(sock))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+    async def accept(listener: socket.socket) -> None:
+        tasks: set[asyncio.Task[None]] = set()
+        while True:
+            sock, _ = await loop.sock_accept(listener)
+            task = asyncio.create_task(connection(sock))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+    listeners = []
+    for _ in HOSTS:  # a port per host, as separate sites: a client's connection pool per host stays per host
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1024)
+        listener.setblocking(False)
+        listeners.append(listener)
+    Path(port_file).write_text(json.dumps({host: sock.getsockname()[1] for host, sock in zip(HOSTS, listeners)}))
+    await asyncio.gather(*(accept(listener) for listener in listeners))
 
 
 if __name__ == "__main__":
