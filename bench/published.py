@@ -30,7 +30,8 @@ def run(n: int = 100_000) -> str:
         with RunBuild(data, started=datetime(2026, 11, 25, tzinfo=timezone.utc)) as build:
             reconciled = reconcile_parallel(lambda: raw, as_of=build.as_of, workers=2, expected_records=len(raw))
             start = time.perf_counter()
-            outcome = publish(build, settings, {}, {}, reconciled)
+            outcome = publish(build, settings, {}, {}, reconciled,
+                              raw_by_source=lambda source: [r for r in raw if r.source == source])
             elapsed = time.perf_counter() - start
         run_dir = Path(outcome.report["run_dir"])
         sizes = [(run_dir / f).stat().st_size / 2**20 if (run_dir / f).exists() else float("nan") for f in FILES]

@@ -130,7 +130,8 @@ RUN_COLUMNS_AFTER: tuple[Column, ...] = (
     Column("first_seen", "date", "Date of the first run that saw this programme."),
     Column("last_seen", "date", "Date of the last run that saw this programme (older than the run when stale).",
            bookkeeping=True),
-    Column("stale", "boolean", "true when its source failed this run and these are its last good values."),
+    Column("stale", "boolean", "true when its pages could not be read this run (the portal failed, or each page did):"
+           " these are its last good values. Never a change by itself.", bookkeeping=True),
 )
 COLUMNS: tuple[Column, ...] = (
     RUN_COLUMNS_BEFORE

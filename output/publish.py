@@ -107,7 +107,7 @@ def optional_output(name: str, write: Any, *args: Any) -> None:
 
 def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResult], stale_sources: dict[str, str],
             reconciled: Reconciled, *, carried_sources: Mapping[str, int] | None = None,
-            raw_by_source: Callable[[str], Sequence[RawRecord]] | None = None) -> Outcome:
+            raw_by_source: Callable[[str], Sequence[RawRecord]]) -> Outcome:
     """Write the run's files into the build, judge drift, commit the run to history and, unless drifted, swap
     data/latest to it."""
     history = build.history
@@ -118,10 +118,11 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     stats = {source: {"records": len(records), "stale": source in stale_sources,
                       "outcomes": dict(crawled[source].outcomes) if source in crawled else {},
                       "fill_rates": fill_rates(records),
-                      "layouts": layout_counts(raw_by_source(source) if raw_by_source else
-                                               (crawled[source].records if source in crawled else []))}
+                      "layouts": layout_counts(raw_by_source(source))}
              for source, records in by_source.items()}
+    # stale: a source that failed entirely, or a page that could not be read this run (its last good record)
     stale_refs = {r.ref for r in source_records if r.source in stale_sources}
+    stale_refs |= {f"{r.source}:{r.source_key}" for source in by_source for r in raw_by_source(source) if r.stale}
     dates = history.dates()
     today = build.as_of.isoformat()
     rows = []

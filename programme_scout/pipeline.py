@@ -1,6 +1,6 @@
-"""One pipeline run as the list of its stages: crawl (`scrapers`) → gather (carry over failed sources) →
-reconcile (`normalize`) → publish (`output`). Each stage takes and returns typed values; nothing here parses,
-links or writes a file itself.
+"""One pipeline run as the list of its stages: crawl (`scrapers`, through the frontier in the data dir) → gather
+(the whole known catalogue from the frontier) → reconcile (`normalize`) → publish (`output`). Each stage takes and
+returns typed values; nothing here parses, links or writes a file itself.
 
 Exit codes are the contract with cron (README): 0 published, 1 error, 2 usage, 3 drift (not published),
 4 published with stale sources, 75 another run holds the lock.
@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,9 +27,9 @@ from output.files import read_raw, write_raw
 from output.lock import RunLock
 from output.publish import publish
 from programme_scout.settings import Settings
-from scrapers.cache import ConditionalCache
-from scrapers.crawl import crawl_source
+from scrapers.crawl import Budget, CrawlPlan, crawl_source
 from scrapers.fetch import Fetcher
+from scrapers.frontier import Ages, Frontier
 from scrapers.records import CrawlResult, RawRecord
 from scrapers.registry import PORTALS
 from scrapers.replay import MirrorTransport
@@ -40,12 +42,12 @@ OnStage = Callable[[str], None]  # "crawl", "reconcile", "publish": progress dis
 
 @dataclass(frozen=True, slots=True)
 class Gathered:
-    """The crawl's handoff to reconciling: every source's raw records, the failed ones' carried over."""
+    """The crawl's handoff to reconciling: the whole known catalogue (the frontier's records), by source."""
 
     crawled: dict[str, CrawlResult]
     raw_records: list[RawRecord]
     stale_sources: dict[str, str]  # source → why its last good records were used
-    carried_sources: dict[str, int]  # source not crawled this run (--sources) → its published records, unchanged
+    carried_sources: dict[str, int]  # source not crawled this run (--sources) → its records, unchanged
 
 
 class CrawlFailed(Exception):
@@ -65,8 +67,11 @@ def run(settings: Settings, *, on_page: OnPage | None = None, transport: httpx.A
             log.info("run %s started: sources %s, offline=%s", build.run_id, ",".join(settings.sources), settings.offline)
             stage = on_stage or (lambda name: None)
             stage("crawl")
-            crawled = asyncio.run(crawl(settings, on_page, transport))
-            gathered = gather(crawled, build)
+            with Frontier(frontier_path(settings)) as frontier:
+                adopt_published(frontier, build, build.started.timestamp())
+                crawled = asyncio.run(crawl(settings, on_page, transport, frontier=frontier,
+                                            clock=running_clock(build.started)))
+                gathered = gather(crawled, frontier, build)
             check_not_all_failed(gathered)
             stage("reconcile")
             reconciled = reconcile(gathered, settings, build)
@@ -77,32 +82,67 @@ def run(settings: Settings, *, on_page: OnPage | None = None, transport: httpx.A
             return outcome.report["exit_code"], outcome.report
 
 
+def frontier_path(settings: Settings) -> Path:
+    return settings.data_dir / "frontier.sqlite"
+
+
+def running_clock(start: datetime) -> Callable[[], float]:
+    """POSIX seconds from the run's start (an injected clock in tests), advancing with the monotonic clock."""
+    origin, started = start.timestamp(), time.monotonic()
+    return lambda: origin + (time.monotonic() - started)
+
+
+def crawl_plan(settings: Settings) -> CrawlPlan:
+    """The settings' budgets and ages. Offline, every page is due on every run (replaying the mirror costs
+    nothing) and there is no first-run budget."""
+    budget = Budget(settings.max_pages_per_source, settings.max_minutes_per_source * 60)
+    if settings.offline:
+        return CrawlPlan(budget=budget, first_budget=budget, ages=Ages(0.0, 0.0, 0.0),
+                         max_unlisted_share=settings.max_unlisted_share)
+    return CrawlPlan(budget=budget,
+                     first_budget=Budget(settings.first_run_max_pages, settings.first_run_max_minutes * 60),
+                     ages=Ages(settings.revisit_after_days * 86400, settings.listing_revisit_hours * 3600,
+                               settings.retry_failed_after_hours * 3600),
+                     max_unlisted_share=settings.max_unlisted_share)
+
+
 async def crawl(settings: Settings, on_page: OnPage | None = None,
-                transport: httpx.AsyncBaseTransport | None = None) -> dict[str, CrawlResult]:
-    """Every configured source's listings and detail pages. `transport` is injected by tests and staging crawls
-    (ResolveTransport); by default the network, or the mirror when offline."""
+                transport: httpx.AsyncBaseTransport | None = None, *, frontier: Frontier | None = None,
+                clock: Callable[[], float] = time.time) -> dict[str, CrawlResult]:
+    """Every configured source's due pages, committed to `frontier` (by default the data dir's) page by page.
+    `transport` is injected by tests and staging crawls (ResolveTransport); by default the network, or the mirror
+    when offline."""
+    if frontier is None:
+        with Frontier(frontier_path(settings)) as own:
+            return await crawl(settings, on_page, transport, frontier=own, clock=clock)
     fetch_settings = settings.fetch
-    cache: ConditionalCache | None = None
     if settings.offline:  # replay has no delay: the mirror is our disk, not someone's server
         fetch_settings = dataclasses.replace(fetch_settings, per_host_delay_s=0.0, per_host_concurrency=16)
         transport = transport or MirrorTransport(settings.mirror_dir)
-    else:
-        cache = ConditionalCache(settings.data_dir / "http_cache.sqlite")
-    async with Fetcher(fetch_settings, transport=transport, cache=cache) as fetcher:
+    plan = crawl_plan(settings)
+    async with Fetcher(fetch_settings, transport=transport) as fetcher:
         results = await asyncio.gather(*(
-            crawl_source(PORTALS[s], fetcher, settings.start_urls[s], max_pages=settings.max_pages_per_source,
-                         tasks=settings.crawl_tasks, on_page=on_page) for s in settings.sources))
+            crawl_source(PORTALS[s], fetcher, settings.start_urls[s], frontier, plan=plan,
+                         tasks=settings.crawl_tasks, on_page=on_page, clock=clock) for s in settings.sources))
+    for result in results:
+        log.info("source %s: %d pages fetched (%d read: %d new or changed, %d unchanged), %d left due, %d removed%s",
+                 result.source, result.attempted, result.read, result.changed, result.unchanged, result.deferred,
+                 result.removed, "".join(f"; {note}" for note in result.notes))
     return dict(zip(settings.sources, results))
 
 
 def source_failed(result: CrawlResult) -> str | None:
-    """A source 'fails entirely' when it yields no record and its pages were blocked or failed."""
-    if result.records:
+    """Why a source 'failed entirely' this run, or None. It failed when it tried programme pages and read none as a
+    programme (each fetch failed, or each page was a wall or a maintenance page), when it could read none of its
+    listings, or when a first crawl's listings named no programme page at all. Nothing due is no failure."""
+    programmes = result.changed + result.unchanged
+    details_tried = result.attempted - result.listings_attempted
+    if programmes:
         return None
-    bad = [r for r in result.reports if r.outcome in ("blocked", "failed", "not_found", "robots_disallowed")]
-    if bad or not result.listing_pages:
-        reasons = sorted({r.reason for r in bad}) or ["no listing page could be read"]
-        return f"no records: {'; '.join(reasons[:3])}"
+    if details_tried or (result.listings_attempted and not result.listing_pages) or (
+            result.first_run and result.listing_pages):
+        reasons = sorted({r.reason for r in result.reports if r.outcome != "out_of_scope"})
+        return f"no programme page could be read: {'; '.join(reasons[:3]) or 'the listings named none'}"
     return None
 
 
@@ -117,32 +157,35 @@ def check_not_all_failed(gathered: Gathered) -> None:
                       + "; ".join(f"{s}: {why}" for s, why in failures.items()))
 
 
-def gather(crawled: dict[str, CrawlResult], build: RunBuild) -> Gathered:
-    """Raw records of the run, written to raw/; a source that failed entirely keeps its last published records,
-    marked stale."""
+def adopt_published(frontier: Frontier, build: RunBuild, now: float) -> None:
+    """A data dir from before the frontier: its published raw records become the frontier's catalogue."""
+    published_raw = build.latest / "raw"
+    if not frontier.is_empty() or not published_raw.is_dir():
+        return
+    for path in sorted(published_raw.glob("*.jsonl")):
+        n = frontier.import_records(read_raw(path), now)
+        log.info("source %s: %d published records adopted by the new crawl frontier", path.stem, n)
+
+
+def gather(crawled: dict[str, CrawlResult], frontier: Frontier, build: RunBuild) -> Gathered:
+    """The whole known catalogue, source by source, written to raw/: records fetched this run, records of pages
+    not due, and last good records of pages that failed (marked stale). A source whose every page failed is a
+    stale source; a source not crawled this run (--sources) is carried unchanged."""
     stale: dict[str, str] = {}
+    carried: dict[str, int] = {}
     raw_records: list[RawRecord] = []
-    for source, result in crawled.items():
-        raw = result.records
-        failure = source_failed(result)
-        last_good = build.latest / "raw" / f"{source}.jsonl"
-        if failure and last_good.exists():
-            raw = read_raw(last_good)
-            stale[source] = failure
-            log.warning("source %s failed (%s): keeping %d records from the last published run", source, failure, len(raw))
+    for source in [*crawled, *(s for s in frontier.sources() if s not in crawled)]:
+        raw = list(frontier.records(source))
+        if source in crawled:
+            failure = source_failed(crawled[source])
+            if failure and raw:
+                stale[source] = failure
+                log.warning("source %s failed (%s): keeping its %d last good records", source, failure, len(raw))
+        else:
+            carried[source] = len(raw)
+            log.info("source %s not crawled this run: %d records carried over unchanged", source, len(raw))
         write_raw(build.path, source, raw)
         raw_records.extend(raw)
-        log.info("source %s: %d records, %d pages without a record", source, len(raw), len(result.reports))
-    carried: dict[str, int] = {}
-    published_raw = build.latest / "raw"
-    for path in sorted(published_raw.glob("*.jsonl")) if published_raw.is_dir() else []:
-        if path.stem in crawled:
-            continue
-        raw = read_raw(path)  # a source this run did not crawl (--sources): its programmes stay, unchanged
-        write_raw(build.path, path.stem, raw)
-        raw_records.extend(raw)
-        carried[path.stem] = len(raw)
-        log.info("source %s not crawled this run: %d records carried over unchanged", path.stem, len(raw))
     return Gathered(crawled=crawled, raw_records=raw_records, stale_sources=stale, carried_sources=carried)
 
 

@@ -77,7 +77,15 @@ class Settings:
     data_dir: Path = Path("data")
     mirror_dir: Path = Path("fixtures/mirror")
     offline: bool = False
-    max_pages_per_source: int = 20_000  # a guard against a pagination loop on a live site
+    # The crawl budget per source per run (scrapers.crawl.CrawlPlan); what is left stays due for the next run.
+    max_pages_per_source: int = 50_000
+    max_minutes_per_source: float = 240.0
+    first_run_max_pages: int = 500  # a source's first run: a new user sees results within minutes
+    first_run_max_minutes: float = 15.0
+    revisit_after_days: float = 7.0  # a programme page read this long ago is due again (sooner if its lastmod moves)
+    listing_revisit_hours: float = 20.0  # listings and sitemaps: a daily cron reads them every day
+    retry_failed_after_hours: float = 6.0  # a page that failed is tried again on a run at least this much later
+    max_unlisted_share: float = 0.30  # a complete listing pass removes unlisted pages only up to this share
     crawl_tasks: int = 64  # detail pages in flight overall; per-host limits still apply
     workers: int = 2  # processes for reconciling; a run below 20,000 records per worker uses one
     link: LinkSettings = field(default_factory=default_link_settings)  # saved with the run: its linking reproducible
@@ -140,7 +148,11 @@ RANGES: dict[str, dict[str, tuple[float, float, bool]]] = {
               "max_body_bytes": _AT_LEAST_1},
     "publish": {"drift_max_count_drop": (0, 1, True), "drift_max_fill_drop_points": (0, 100, True),
                 "keep_runs": _AT_LEAST_1},
-    "run": {"max_pages_per_source": _AT_LEAST_1, "crawl_tasks": _AT_LEAST_1, "workers": _AT_LEAST_1},
+    "run": {"max_pages_per_source": _AT_LEAST_1, "crawl_tasks": _AT_LEAST_1, "workers": _AT_LEAST_1,
+            "max_minutes_per_source": _POSITIVE, "first_run_max_pages": _AT_LEAST_1,
+            "first_run_max_minutes": _POSITIVE, "revisit_after_days": _NOT_NEGATIVE,
+            "listing_revisit_hours": _NOT_NEGATIVE, "retry_failed_after_hours": _NOT_NEGATIVE,
+            "max_unlisted_share": (0, 1, True)},
 }
 
 

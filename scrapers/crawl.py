@@ -1,19 +1,23 @@
-"""Walks one portal: listing pages (with pagination) to detail pages, into raw records and page reports.
+"""Walks one portal through its frontier: the due pages, listings first, each fetched (conditionally when the
+page was read before), parsed and committed at once: records to the frontier, what a listing names to its pages.
 
-The portal module supplies markup knowledge only (`Portal` below); fetching, de-duplication, concurrency and
-the per-page error boundary live here once for every portal.
+The portal module supplies markup knowledge only (`Portal` below); fetching, scheduling, budgets, concurrency and
+the per-page error boundary live here once for every portal; what is due and what is kept lives in the frontier.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.fetch import Fetcher
+from scrapers.fetch import Fetcher, Validators
+from scrapers.frontier import DETAIL, LISTING, Ages, DuePage, Frontier, Link
 from scrapers.listing import Listing
-from scrapers.outcomes import FetchResult
+from scrapers.outcomes import Outcome
 from scrapers.records import CrawlResult, NotAProgrammePage, PageReport, RawRecord, content_hash
 
 LISTING_PRIORITY, DETAIL_PRIORITY = 0, 1
@@ -57,100 +61,182 @@ def canonical_url(url: str, *, keep_query: bool = False) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", query, ""))
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How much one run may fetch of one source: pages and wall-clock seconds. What is left stays due."""
+
+    max_pages: int
+    max_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlPlan:
+    """A source's budget on its first run (a new user sees results within minutes) and on later runs, how old a
+    page may grow before it is due again, and the share of the catalogue a complete listing pass may remove."""
+
+    budget: Budget = Budget(50_000, 4 * 3600.0)
+    first_budget: Budget = Budget(500, 15 * 60.0)
+    ages: Ages = Ages()
+    max_unlisted_share: float = 0.30
+
+
+class Parsing(Protocol):
+    async def listing(self, portal: Portal, text: str, url: str) -> Listing: ...
+
+    async def detail(self, portal: Portal, text: str, url: str) -> Mapping[str, list[str]]: ...
+
+
+class InlineParsing:
+    """Parses on the event loop: small runs and tests."""
+
+    async def listing(self, portal: Portal, text: str, url: str) -> Listing:
+        return portal.parse_listing(text, url)
+
+    async def detail(self, portal: Portal, text: str, url: str) -> Mapping[str, list[str]]:
+        return portal.parse_detail(text, url)
+
+
 async def crawl_source(
     portal: Portal,
     fetcher: Fetcher,
     start_urls: tuple[str, ...] | list[str],
+    frontier: Frontier,
     *,
-    max_pages: int = 20_000,
+    plan: CrawlPlan = CrawlPlan(),
     tasks: int = 64,
     on_page: Callable[[str, str], None] | None = None,
+    parsing: Parsing | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> CrawlResult:
-    """Every listing and detail page ends as a record or a report: nothing is dropped silently."""
-    result = CrawlResult(source=portal.name)
-    seen: set[str] = set()
-    limit = asyncio.Semaphore(tasks)
-    pending: set[asyncio.Task[None]] = set()
-
-    keys: set[str] = set()
+    """One run over one source: every due page ends committed, as a record, an unchanged page or a reported
+    failure; nothing is dropped silently and a kill loses at most the pages in flight."""
+    source = portal.name
+    parse = parsing or InlineParsing()
+    result = CrawlResult(source=source)
     in_scope = scope_of(portal, start_urls)
     refused: set[str] = set()
+    ages = plan.ages
+    run_start = clock()
+    result.first_run = frontier.start_crawl(source, run_start)
+    budget = plan.first_budget if result.first_run else plan.budget
 
-    def schedule(url: str, kind: str) -> None:
-        url = canonical_url(url, keep_query=kind == "listing")
-        if url in seen or url in refused:
-            return
+    def link(url: str, kind: str, marker: str | None = None) -> Link | None:
+        url = canonical_url(url, keep_query=kind == LISTING)
         if not in_scope(url):
-            refused.add(url)
-            result.reports.append(PageReport(source=portal.name, url=url, outcome=OUT_OF_SCOPE, kind=kind,
-                                             reason="not a host of this portal: never requested"))
-            return
-        if kind == "detail":  # one programme under two addresses ("/studies/1/" and "/studies/1/x.html"): once
+            if url not in refused:
+                refused.add(url)
+                result.reports.append(PageReport(source=source, url=url, outcome=OUT_OF_SCOPE, kind=kind,
+                                                 reason="not a host of this portal: never requested"))
+            return None
+        key = None
+        if kind == DETAIL:  # one programme under two addresses ("/studies/1/" and "/studies/1/x.html"): once
             try:
                 key = portal.source_key(url)
             except ValueError:
                 key = url
-            if key in keys:
-                return
-            keys.add(key)
-        if len(seen) >= max_pages:
-            result.reports.append(PageReport(source=portal.name, url=url, outcome="skipped", kind=kind,
-                                             reason=f"page limit of {max_pages} reached"))
-            return
-        seen.add(url)
-        task = asyncio.ensure_future(visit_listing(url) if kind == "listing" else visit_detail(url))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
+        return Link(url, kind, key, marker)
 
-    async def fetch(url: str, kind: str) -> FetchResult | None:
-        async with limit:  # listings first: each one reveals the next page and a batch of detail pages
-            fetched = await fetcher.fetch(url, priority=LISTING_PRIORITY if kind == "listing" else DETAIL_PRIORITY)
+    def report(page: DuePage, outcome: str, reason: str) -> None:
+        result.reports.append(PageReport(source=source, url=page.url, outcome=outcome, kind=page.kind, reason=reason))
+
+    async def visit(page: DuePage) -> None:
+        validators = Validators(page.etag, page.last_modified) if page.etag or page.last_modified else None
+        fetched = await fetcher.fetch(page.url, priority=LISTING_PRIORITY if page.kind == LISTING else DETAIL_PRIORITY,
+                                      validators=validators)
         result.outcomes[fetched.outcome] = result.outcomes.get(fetched.outcome, 0) + 1
+        now = clock()
+        if not fetched.read:
+            reason = fetched.error or str(fetched.outcome)
+            if frontier.failed(page.url, now, ages, outcome=str(fetched.outcome), error=reason,
+                               gone=fetched.outcome is Outcome.NOT_FOUND):
+                result.removed += 1
+            report(page, str(fetched.outcome), reason)
+        elif page.kind == LISTING:
+            await read_listing(page, fetched.text, fetched.final_url or page.url, fetched.outcome, fetched.content,
+                               fetched.etag, fetched.last_modified, now)
+        else:
+            await read_detail(page, fetched.text, fetched.outcome, fetched.content, fetched.fetched_at,
+                              fetched.etag, fetched.last_modified, now)
         if on_page is not None:
-            on_page(portal.name, fetched.outcome)
-        if not fetched.has_body:
-            result.reports.append(PageReport(source=portal.name, url=url, outcome=str(fetched.outcome), kind=kind,
-                                             reason=fetched.error or str(fetched.outcome)))
-            return None
-        return fetched
+            on_page(source, fetched.outcome)
 
-    async def visit_listing(url: str) -> None:
-        fetched = await fetch(url, "listing")
-        if fetched is None:
-            return
+    async def read_listing(page: DuePage, text: str, final_url: str, outcome: Outcome, content: bytes,
+                           etag: str | None, last_modified: str | None, now: float) -> None:
+        links: list[Link] | None = None
+        if outcome is Outcome.OK:
+            try:
+                listing = await parse.listing(portal, text, final_url)
+            except Exception as exc:  # per-page boundary: a broken listing is reported, the crawl goes on
+                reason = f"{type(exc).__name__}: {exc}"
+                frontier.failed(page.url, now, ages, outcome="parse_error", error=reason)
+                report(page, "parse_error", reason)
+                return
+            found = [link(u, LISTING) for u in listing.next_urls]
+            found += [link(u, DETAIL, listing.lastmod.get(u)) for u in listing.detail_urls]
+            links = [f for f in found if f is not None]
+        frontier.fetched_listing(page.url, now, ages, etag=etag, last_modified=last_modified, source=source,
+                                 content_hash=content_hash(content) if content else page.content_hash or "",
+                                 outcome=str(outcome), links=links)
         result.listing_pages += 1
-        try:
-            listing = portal.parse_listing(fetched.text, fetched.final_url or url)
-        except Exception as exc:  # per-page boundary: a broken listing is reported, the crawl goes on
-            result.reports.append(PageReport(source=portal.name, url=url, outcome="parse_error", kind="listing",
-                                             reason=f"{type(exc).__name__}: {exc}"))
-            return
-        for next_url in listing.next_urls:
-            schedule(next_url, "listing")
-        for detail_url in listing.detail_urls:
-            schedule(detail_url, "detail")
+        result.read += 1
 
-    async def visit_detail(url: str) -> None:
-        fetched = await fetch(url, "detail")
-        if fetched is None:
+    async def read_detail(page: DuePage, text: str, outcome: Outcome, content: bytes, fetched_at: str,
+                          etag: str | None, last_modified: str | None, now: float) -> None:
+        digest = content_hash(content) if content else page.content_hash or ""
+        if outcome is Outcome.NOT_MODIFIED or digest == page.content_hash:  # unchanged: the record stays
+            frontier.fetched_detail(page.url, now, ages, etag=etag, last_modified=last_modified, content_hash=digest,
+                                    outcome=str(outcome), record=None)
+            result.unchanged += 1
+            result.read += 1
             return
         try:
-            fields = portal.parse_detail(fetched.text, url)
+            fields = await parse.detail(portal, text, page.url)
         except NotAProgrammePage as exc:
-            result.reports.append(PageReport(source=portal.name, url=url, outcome="not_programme", reason=str(exc)))
+            frontier.failed(page.url, now, ages, outcome="not_programme", error=str(exc))
+            report(page, "not_programme", str(exc))
             return
         except Exception as exc:  # per-page boundary
-            result.reports.append(PageReport(source=portal.name, url=url, outcome="parse_error",
-                                             reason=f"{type(exc).__name__}: {exc}"))
+            reason = f"{type(exc).__name__}: {exc}"
+            frontier.failed(page.url, now, ages, outcome="parse_error", error=reason)
+            report(page, "parse_error", reason)
             return
-        result.records.append(RawRecord(source=portal.name, source_key=portal.source_key(url), url=url,
-                                        fetched_at=fetched.fetched_at, content_hash=content_hash(fetched.content),
-                                        fields=dict(fields), layout=getattr(fields, "layout", "")))
+        record = RawRecord(source=source, source_key=page.source_key or portal.source_key(page.url), url=page.url,
+                           fetched_at=fetched_at, content_hash=digest, fields=dict(fields),
+                           layout=getattr(fields, "layout", ""))
+        frontier.fetched_detail(page.url, now, ages, etag=etag, last_modified=last_modified, content_hash=digest,
+                                outcome=str(outcome), record=record)
+        result.changed += 1
+        result.read += 1
 
-    for start in start_urls:
-        schedule(start, "listing")
-    while pending:
-        await asyncio.gather(*list(pending))
-    result.records.sort(key=lambda r: r.source_key)
+    starts = [found for u in start_urls if (found := link(u, LISTING)) is not None]
+    frontier.add(source, starts, run_start)
+    deadline = run_start + budget.max_seconds
+    in_flight: dict[asyncio.Future[None], str] = {}
+    while True:
+        now = clock()
+        out_of_budget = result.attempted >= budget.max_pages or now >= deadline
+        room = min(tasks - len(in_flight), budget.max_pages - result.attempted)
+        if not out_of_budget and room > 0:
+            for page in frontier.due(source, run_start, now, room, exclude=in_flight.values()):
+                in_flight[asyncio.ensure_future(visit(page))] = page.url
+                result.attempted += 1
+                result.listings_attempted += page.kind == LISTING
+        if not in_flight:
+            break
+        done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            del in_flight[task]
+            task.result()  # a fault of our own (the frontier's disk) ends the run; a page's faults never get here
+    now = clock()
+    result.deferred = frontier.count_due(source, run_start, now)
+    if result.deferred:
+        result.notes.append(f"budget reached ({budget.max_pages} pages or {budget.max_seconds / 60:g} min): "
+                            f"{result.deferred} due pages left for the next run")
+    else:
+        removed, why_not = frontier.close_pass(source, run_start, now, plan.max_unlisted_share)
+        result.removed += removed
+        if why_not:
+            result.notes.append(why_not)
+    frontier.finish_crawl(source, run_start, now, result.attempted)
     result.reports.sort(key=lambda r: (r.kind, r.url))
     return result

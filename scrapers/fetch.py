@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from scrapers.cache import CachedPage, ConditionalCache, conditional_headers
 from scrapers.classify import blocked_reason
 from scrapers.decode import decode_body
 from scrapers.outcomes import FetchResult, Outcome
@@ -46,6 +45,23 @@ def same_site(a: str, b: str) -> bool:
     return host_a.removeprefix("www.") == host_b.removeprefix("www.")
 
 
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a conditional GET sends back: the page's last ETag and Last-Modified."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def conditional_headers(validators: Validators | None) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if validators is not None and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators is not None and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
+
+
 class _Response:
     __slots__ = ("status", "headers", "content")
 
@@ -59,7 +75,6 @@ class Fetcher:
         settings: FetchSettings,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        cache: ConditionalCache | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
         rng: Callable[[], float] = random.random,
@@ -73,7 +88,6 @@ class Fetcher:
         )
         self._gates = HostGates(concurrency=settings.per_host_concurrency, delay_s=settings.per_host_delay_s)
         self._robots = RobotsCache(self._fetch_robots, settings.user_agent)
-        self._cache = cache
         self._sleep, self._now, self._rng = sleep, now, rng
 
     async def __aenter__(self) -> "Fetcher":
@@ -84,20 +98,19 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
-        if self._cache is not None:
-            self._cache.close()
 
-    async def fetch(self, url: str, *, priority: int = 0) -> FetchResult:
-        """`priority`: lower is sooner when requests wait for the same host (listings before detail pages)."""
+    async def fetch(self, url: str, *, priority: int = 0, validators: Validators | None = None) -> FetchResult:
+        """`priority`: lower is sooner when requests wait for the same host (listings before detail pages).
+        `validators`: the page's last ETag and Last-Modified (the frontier keeps them): a conditional GET, and a
+        304 is the `not_modified` outcome, with no body (the caller keeps what it made of the last one)."""
         try:
-            result = await self._fetch(url, priority)
+            result = await self._fetch(url, priority, validators)
         except Exception as exc:  # the per-fetch boundary: whatever happened becomes an outcome
             result = FetchResult(url=url, outcome=Outcome.FAILED, error=f"unexpected {type(exc).__name__}: {exc}")
         return result
 
-    async def _fetch(self, url: str, priority: int) -> FetchResult:
+    async def _fetch(self, url: str, priority: int, validators: Validators | None) -> FetchResult:
         fetched_at = self._now().isoformat(timespec="seconds")
-        cached = self._cache.get(url) if self._cache is not None else None
         current, hops, attempts = url, [url], 0
         for _ in range(self.settings.max_redirects + 1):
             if self.settings.obey_robots:
@@ -112,7 +125,7 @@ class Fetcher:
                 if not rules.allowed(current):
                     return FetchResult(url=url, final_url=current, outcome=Outcome.ROBOTS_DISALLOWED,
                                        error="disallowed by robots.txt", fetched_at=fetched_at)
-            extra = conditional_headers(cached) if current == url else {}
+            extra = conditional_headers(validators) if current == url else {}
             response, tries, error = await self._request_with_retries(current, extra, priority)
             attempts += tries
             if response is None:
@@ -131,18 +144,18 @@ class Fetcher:
                 hops.append(target)
                 current = target
                 continue
-            return self._result(url, current, response, attempts, error, cached, fetched_at, tuple(hops[1:]))
+            return self._result(url, current, response, attempts, error, validators, fetched_at, tuple(hops[1:]))
         return FetchResult(url=url, final_url=current, outcome=Outcome.FAILED, attempts=attempts,
                            error=f"more than {self.settings.max_redirects} redirects", fetched_at=fetched_at)
 
     def _result(self, url: str, final_url: str, response: _Response, attempts: int, error: str,
-                cached: CachedPage | None, fetched_at: str, history: tuple[str, ...]) -> FetchResult:
+                validators: Validators | None, fetched_at: str, history: tuple[str, ...]) -> FetchResult:
         status = response.status
         base = FetchResult(url=url, final_url=final_url, status=status, attempts=attempts, fetched_at=fetched_at,
-                           history=history, outcome=Outcome.FAILED)
-        if status == 304 and cached is not None:
-            return replace(base, outcome=Outcome.NOT_MODIFIED, text=decode_body(cached.content, cached.content_type),
-                           content=cached.content, content_type=cached.content_type)
+                           history=history, outcome=Outcome.FAILED, etag=response.headers.get("etag"),
+                           last_modified=response.headers.get("last-modified"))
+        if status == 304 and validators is not None:
+            return replace(base, outcome=Outcome.NOT_MODIFIED)
         content_type = response.headers.get("content-type", "")
         text = decode_body(response.content, content_type)
         reason = blocked_reason(status, text)
@@ -152,9 +165,6 @@ class Fetcher:
             return replace(base, outcome=Outcome.NOT_FOUND, error=f"HTTP {status}")
         if not 200 <= status < 300:
             return replace(base, error=error or f"HTTP {status}")
-        if self._cache is not None:
-            self._cache.put(url, CachedPage(response.headers.get("etag"), response.headers.get("last-modified"),
-                                            response.content, content_type))
         return replace(base, outcome=Outcome.OK, text=text, content=response.content, content_type=content_type)
 
     async def _request_with_retries(

@@ -21,6 +21,7 @@ class RawRecord:
     content_hash: str
     fields: dict[str, list[str]]
     layout: str = ""  # which page layout (era) produced the fields, e.g. "studyportals/E3"; "" in old raw files
+    stale: str = ""  # why the page could not be read this run: these are its last good values ("" when fresh)
 
     def __post_init__(self) -> None:
         for name in self.fields:
@@ -54,11 +55,21 @@ class PageReport:
 
 @dataclass
 class CrawlResult:
+    """One run over one source, in counts: its records are in the frontier, not here (memory stays flat)."""
+
     source: str
-    records: list[RawRecord] = field(default_factory=list)
-    reports: list[PageReport] = field(default_factory=list)
+    reports: list[PageReport] = field(default_factory=list)  # pages that gave no record this run, and why
     listing_pages: int = 0
-    outcomes: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)  # fetch outcome -> pages
+    attempted: int = 0  # pages fetched (or tried) this run
+    listings_attempted: int = 0  # of which listings and sitemaps
+    read: int = 0  # of which read: a body or a 304
+    changed: int = 0  # detail pages whose record was written (new or changed)
+    unchanged: int = 0  # detail pages as they were: the record stays
+    deferred: int = 0  # due pages the budget left for the next run
+    removed: int = 0  # programme pages that left the catalogue (gone twice, or no longer listed)
+    first_run: bool = False
+    notes: list[str] = field(default_factory=list)  # budget reached, why nothing could be removed...
 
 
 class RawFields(dict[str, list[str]]):

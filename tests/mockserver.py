@@ -6,6 +6,7 @@ assert what the server saw, not what the client believes it did.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import struct
 import sys
@@ -260,7 +261,13 @@ class Handler(BaseHTTPRequestHandler):
         if not target.is_file():
             return self._send(404, b"not found")
         status = self.server.mirror_status.get(rel, 200)
-        return self._send(status, target.read_bytes())
+        body = target.read_bytes()
+        if status != 200:
+            return self._send(status, body)
+        tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'  # as a real server's: a conditional GET gets a 304
+        if self.headers.get("If-None-Match") == tag:
+            return self._send(304, b"", {"ETag": tag})
+        return self._send(status, body, {"ETag": tag})
 
     def _inject(self, fault: "Fault") -> None:
         if fault.kind == "status":

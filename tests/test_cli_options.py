@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR, ROOT
+from conftest import blank_masterstudies_facts, MIRROR, ROOT
 
 import programme_scout
 
@@ -75,15 +75,13 @@ def test_drift_summary_says_why(tmp_path: Path):
     shutil.copytree(MIRROR, mirror)
     data = tmp_path / "d"
     assert cli("run", "--offline", "--mirror", str(mirror), "--data", str(data)).returncode == 0
-    for path in (mirror / "www.masterstudies.com").rglob("*"):  # the whole portal answers with a page of nothing
-        if path.is_file() and path.name != "robots.txt":
-            path.write_text("<html><body><p>Maintenance</p></body></html>", encoding="utf-8")
+    blank_masterstudies_facts(mirror)
     done = cli("run", "--offline", "--mirror", str(mirror), "--data", str(data), "--quiet")
     assert done.returncode == 3, done.stderr
     line = done.stderr.strip().splitlines()[-1]
-    assert re.match(r"drift: not published \(masterstudies records \d+ → 0\): \d+ programmes; ", line), line
+    assert re.match(r"drift: not published \(masterstudies \w+ fill \d+ → \d+ %; .*\): \d+ programmes; ", line), line
     report = json.loads((sorted((data / "runs").iterdir())[-1] / "report.json").read_text())
-    assert report["reason"].startswith("masterstudies records ")
+    assert report["reason"].startswith("masterstudies ")
     runs = cli("runs", "--data", str(data)).stdout.splitlines()
     assert runs[-1].split()[1:4] == ["drift", "exit", "3"] and runs[-1].endswith(f"({report['reason']})")
 

@@ -8,7 +8,7 @@ import asyncio
 from collections import Counter
 
 import pytest
-from conftest import MIRROR
+from conftest import crawl_mirror, MIRROR
 
 from scrapers.crawl import crawl_source
 from scrapers.fetch import Fetcher
@@ -50,11 +50,7 @@ PAGES = mirror_pages()
 
 
 def crawl(source: str):
-    async def go():
-        async with Fetcher(OFFLINE, transport=MirrorTransport(MIRROR)) as fetcher:
-            return await crawl_source(PORTALS[source], fetcher, PORTALS[source].start_urls)
-
-    return asyncio.run(go())
+    return crawl_mirror(PORTALS[source], PORTALS[source].start_urls)
 
 
 def test_registry_is_the_one_list_of_portals():

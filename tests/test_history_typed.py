@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR, ROOT
+from conftest import MIRROR, ROOT, blank_masterstudies_facts
 
 import programme_scout
 from output.history import History
@@ -70,9 +70,11 @@ def test_unpublished_run_diffs_from_its_own_rows(tmp_path: Path):
     data = tmp_path / "data"
     code, first = run(settings(data, mirror), clock=lambda: day(0))
     assert code == 0
-    for path in (mirror / "www.masterstudies.com").rglob("*"):
-        if path.is_file() and path.name != "robots.txt":
-            path.write_text("<html><body>Maintenance</body></html>", encoding="utf-8")
+    blank_masterstudies_facts(mirror)
+    for listing in (mirror / "www.masterstudies.com" / "Masters-Degree").rglob("*"):  # and one programme unlisted
+        if listing.is_file():
+            listing.write_text(listing.read_text(encoding="utf-8").replace(
+                "href='/MSc-in-Global-Health/", "href='https://elsewhere.example/"), encoding="utf-8")
     code, drifted = run(settings(data, mirror), clock=lambda: day(1))
     assert code == 3
     diff = programme_scout.diff(first["run_id"], drifted["run_id"], data_dir=data)

@@ -89,13 +89,20 @@ def test_change_report_edit_removal_and_unchanged_rerun(tmp_path, mirror):
     before = read_csv(data / "latest" / "programmes.csv")
     edit(mirror, SP_DATA_SCIENCE, "<span class='Amount'>1100</span>", "<span class='Amount'>1150</span>")
     (mirror / mirror_relpath(MS_HEALTH)).unlink()
-    done = run(data, mirror, "--accept-drift")
+    done = run(data, mirror)  # gone once: kept with its last good values, marked stale; neither removed nor changed
+    assert done.returncode == 0, done.stderr
+    changes = json.loads((data / "latest" / "changes.json").read_text())
+    assert [c["changes"] for c in changes["changed"]] == [{"living_cost_min_month": ["1100", "1150"]}]
+    assert changes["removed"] == [] and changes["added"] == []
+    health = [r for r in read_csv(data / "latest" / "programmes.csv") if r["title"] == "MSc in Global Health"]
+    assert [r["stale"] for r in health] == ["true"]
+    before = read_csv(data / "latest" / "programmes.csv")
+    done = run(data, mirror)  # gone on a second run: a real removal
     assert done.returncode == 0, done.stderr
     after = read_csv(data / "latest" / "programmes.csv")
     changes = json.loads((data / "latest" / "changes.json").read_text())
-    assert [c["changes"] for c in changes["changed"]] == [{"living_cost_min_month": ["1100", "1150"]}]
     assert [r["title"] for r in changes["removed"]] == ["MSc in Global Health"]
-    assert changes["added"] == []
+    assert changes["added"] == [] and changes["changed"] == []
 
     from csv_diff import compare as csv_diff_compare
 
@@ -107,11 +114,11 @@ def test_change_report_edit_removal_and_unchanged_rerun(tmp_path, mirror):
 
     diff = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "diff", "--data", str(data), "--out",
                            str(tmp_path / "d")], capture_output=True, text=True, cwd=ROOT)
-    assert "0 programmes added, 1 removed, 1 changed: living_cost_min_month ×1" in diff.stdout
-    assert (tmp_path / "d" / "changes.csv").read_text().count("\n") == 3
+    assert "0 programmes added, 1 removed, 0 changed" in diff.stdout
+    assert (tmp_path / "d" / "changes.csv").read_text().count("\n") == 2  # header and the removal
     runs = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), "runs", "--data", str(data)],
                           capture_output=True, text=True, cwd=ROOT)
-    assert runs.stdout.count("published") == 3
+    assert runs.stdout.count("published") == 4
 
 
 def test_layout_change_is_drift_and_nothing_is_published(tmp_path, mirror):

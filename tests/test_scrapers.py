@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR
+from conftest import crawl_mirror, MIRROR
 
 from scrapers import masterstudies, studyportals, topuniversities
 from scrapers.crawl import canonical_url, crawl_source
@@ -34,11 +34,7 @@ def truth_keys(source: str) -> set[str]:
 
 
 def crawl(source: str, mirror: Path = MIRROR):
-    async def go():
-        async with Fetcher(OFFLINE, transport=MirrorTransport(mirror)) as fetcher:
-            return await crawl_source(PORTALS[source], fetcher, default_start_urls()[source])
-
-    return asyncio.run(go())
+    return crawl_mirror(PORTALS[source], default_start_urls()[source], mirror)
 
 
 # ------------------------------------------------------------------ listings
