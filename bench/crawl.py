@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bench.crawl_site import HOSTS, SHAPES, Site, listing_count
 
@@ -97,12 +98,12 @@ class Mirror:
             hits.append(Hit(host, path, start, end, status, connection))
         return hits
 
-    def changed_paths(self) -> set[tuple[str, str]]:
-        """(host, path) of the detail pages whose revision is not the first: computed as the server does."""
-        site = Site(self.n_pages)
-        site.generations = list(self.changes)
+    def changed_paths(self, *, latest: bool = False) -> set[tuple[str, str]]:
+        """(host, path) of the detail pages changed by any change (or by the latest), computed as the server does."""
+        now, before = Site(self.n_pages), Site(self.n_pages)
+        now.generations, before.generations = list(self.changes), list(self.changes[:-1] if latest else [])
         return {(shape.host, shape.detail_path(j)) for k, shape in enumerate(SHAPES)
-                for j in range(site.counts[k]) if site.revision(k, j)}
+                for j in range(now.counts[k]) if now.revision(k, j) != before.revision(k, j)}
 
     def close(self) -> None:
         self._conn.close()
@@ -180,6 +181,7 @@ def run_child(name: str, command: list[str], mirror: Mirror, *, env: dict[str, s
               kill_after: int | None = None, cwd: Path = ROOT) -> Run:
     """Runs one crawl in its own session, sampling the tree's memory every 50 ms; with `kill_after`, SIGKILLs the
     whole session once the server has logged that many requests."""
+    print(f"[crawl bench] {time.strftime('%H:%M:%S')} {name}, N = {mirror.n_pages}", file=sys.stderr, flush=True)
     mirror.reset()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -212,29 +214,53 @@ def run_child(name: str, command: list[str], mirror: Mirror, *, env: dict[str, s
 
 
 # ------------------------------------------------------------------ our crawler
-def ours_command(mirror: Mirror, data_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "bench.crawl", "_ours", json.dumps(mirror.ports), str(data_dir)]
+def ours_command(mirror: Mirror, data_dir: Path, *, days_later: float = 0.0) -> list[str]:
+    return [sys.executable, "-m", "bench.crawl", "_ours", json.dumps(mirror.ports), str(data_dir), str(days_later)]
 
 
-def ours_child(ports: dict[str, int], data_dir: str) -> None:
-    """The child: one crawl of the three portals' mirror, politeness as above, records counted."""
+def ours_child(ports: dict[str, int], data_dir: str, days_later: float = 0.0) -> None:
+    """The child: one crawl of the three portals' mirror through the frontier in `data_dir`, politeness as above,
+    no budget (the first run reads everything); `days_later` moves the crawl's clock ahead (a revisit run)."""
     from programme_scout import pipeline
     from programme_scout.settings import FetchSettings, Settings
     from scrapers.resolve import ResolveTransport
 
     starts: dict[str, tuple[str, ...]] = {source: (next(s.start_url for s in SHAPES if s.host == host),)
                                          for source, host in SOURCES.items()}
+    unlimited = {"max_pages_per_source": 10**7, "max_minutes_per_source": 10.0**4, "first_run_max_pages": 10**7,
+                 "first_run_max_minutes": 10.0**4}
     settings = Settings(
         fetch=FetchSettings(per_host_concurrency=PER_HOST, per_host_delay_s=DELAY_S, http_timeout_s=30.0,
                             max_attempts=ATTEMPTS, user_agent=USER_AGENT),
-        sources=tuple(SOURCES), start_urls=starts, data_dir=Path(data_dir), max_pages_per_source=10**7,
-        crawl_tasks=GLOBAL_CAP)
+        sources=tuple(SOURCES), start_urls=starts, data_dir=Path(data_dir), crawl_tasks=GLOBAL_CAP,
+        revisit_after_days=7.0, **unlimited)  # type: ignore[arg-type]
     transport = ResolveTransport({host: f"http://127.0.0.1:{port}" for host, port in ports.items()})
-    results = asyncio.run(pipeline.crawl(settings, transport=transport))
+    offset = days_later * 86400
+    results = asyncio.run(pipeline.crawl(settings, transport=transport, clock=lambda: time.time() + offset))
     outcomes: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
     for result in results.values():
         outcomes.update({str(k): v for k, v in result.outcomes.items()})
-    print(json.dumps({"records": sum(len(r.records) for r in results.values()), "outcomes": dict(outcomes)}))
+        totals.update({"changed": result.changed, "unchanged": result.unchanged, "attempted": result.attempted,
+                       "deferred": result.deferred, "removed": result.removed})
+    print(json.dumps({"records": totals["changed"] + totals["unchanged"], **totals, "outcomes": dict(outcomes)}))
+
+
+def make_due(data_dir: Path, share: float, days_later: float) -> set[tuple[str, str]]:
+    """Leaves `share` of the programme pages due at `days_later` and moves the others' due time past it, as in a
+    steady state where revisits are spread over the revisit age (1/7 of the catalogue due each day at 7 days).
+    Edits the frontier's `due_at` directly: the one thing a real week would have changed. Returns the due pages
+    as (host, path)."""
+    import sqlite3
+    import zlib
+
+    later = time.time() + days_later * 86400
+    with sqlite3.connect(data_dir / "frontier.sqlite") as db:
+        urls = [url for (url,) in db.execute("SELECT url FROM pages WHERE kind = 'detail' AND removed_at IS NULL")]
+        not_due = [(later + 86400, url) for url in urls if zlib.crc32(url.encode()) / 2**32 >= share]
+        db.executemany("UPDATE pages SET due_at = ? WHERE url = ?", not_due)
+    kept = set(urls) - {url for _, url in not_due}
+    return {(urlsplit(url).hostname or "", urlsplit(url).path) for url in kept}
 
 
 # ------------------------------------------------------------------ Scrapy
@@ -416,32 +442,46 @@ def resume(mirror: Mirror, work: Path, unkilled: Run, share: float = 0.5) -> lis
     return rows
 
 
-def revisit(mirror: Mirror, work: Path, ours_state: Path, with_scrapy: bool, changed: float) -> list[str]:
-    """After the first crawls: `changed` of the pages change, then a second crawl with every page due."""
+def revisit(mirror: Mirror, work: Path, ours_state: Path, with_scrapy: bool, changed: float,
+            due_share: float = 1 / 7) -> list[str]:
+    """After the first crawls, twice: `changed` of the pages change, then a crawl 8 days later (every programme page
+    due at 7 days), then another change and a crawl with only `due_share` of the pages due (`make_due`)."""
     scrapy_modes = []
     if with_scrapy:
         for mode in ("httpcache", "deltafetch"):
             if scrapy_available(mode) is None:
                 run_scrapy(f"scrapy + {mode}, first", mirror, mode, work / f"scrapy-{mode}")
                 scrapy_modes.append(mode)
-    mirror.change(changed)
-    changed_pages = mirror.changed_paths()
-    due = mirror.n_pages
-    runs = [run_child("ours (conditional GET)", ours_command(mirror, ours_state), mirror)]
-    if with_scrapy:
-        runs.append(run_scrapy("scrapy", mirror, "plain", work / "scrapy-plain-revisit"))
     labels = {"httpcache": "scrapy + HTTPCACHE (RFC2616Policy)", "deltafetch": "scrapy + deltafetch"}
-    for mode in scrapy_modes:
-        runs.append(run_scrapy(labels[mode], mirror, mode, work / f"scrapy-{mode}"))
-    rows = [f"Every page due: {due} detail pages, {len(changed_pages)} of them changed ({changed:.0%}).", "",
-            "| crawler | requests | 200 | 304 | detail requests | detail requests per due page | "
-            "changed pages seen | records |", "|---|---|---|---|---|---|---|---|"]
-    for run in runs:
-        s = run.statuses()
-        seen = len(changed_pages & set(run.details(200)))
-        rows.append(f"| {run.name} | {run.requests} | {s[200]} | {s[304]} | {len(run.details())} | "
-                    f"{len(run.details()) / due:.3f} | {seen} of {len(changed_pages)} | {run.output.get('records', '')} |")
-    return rows
+    rows: list[str] = []
+    for days, share in ((8.0, 1.0), (16.0, due_share)):
+        mirror.change(changed)
+        changed_pages = mirror.changed_paths(latest=True)
+        if share < 1:
+            due_pages = make_due(ours_state, share, days)
+        else:
+            due_pages = all_detail_pages(mirror.n_pages)
+        runs = [run_child("ours (frontier)", ours_command(mirror, ours_state, days_later=days), mirror)]
+        if with_scrapy and share == 1:  # plain Scrapy fetches every page in full, whatever is due
+            runs.append(run_scrapy("scrapy", mirror, "plain", work / "scrapy-plain-revisit"))
+        runs += [run_scrapy(labels[mode], mirror, mode, work / f"scrapy-{mode}") for mode in scrapy_modes]
+        what = "every programme page due" if share == 1 else f"{len(due_pages)} programme pages due ({share:.0%})"
+        rows += ["", f"**{what}**, {len(changed_pages)} changed since the last crawl "
+                     f"({len(changed_pages & due_pages)} of them due):", "",
+                 "| crawler | requests | 200 | 304 | detail requests | detail requests per due page | "
+                 "changed pages read | records |", "|---|---|---|---|---|---|---|---|"]
+        for run in runs:
+            s = run.statuses()
+            seen = len(changed_pages & set(run.details(200)))
+            rows.append(f"| {run.name} | {run.requests} | {s[200]} | {s[304]} | {len(run.details())} | "
+                        f"{len(run.details()) / len(due_pages):.3f} | {seen} of {len(changed_pages)} | "
+                        f"{run.output.get('records', '')} |")
+    return rows[1:]
+
+
+def all_detail_pages(n_pages: int) -> set[tuple[str, str]]:
+    counts = Site(n_pages).counts
+    return {(shape.host, shape.detail_path(j)) for shape, count in zip(SHAPES, counts) for j in range(count)}
 
 
 def run(pages: int = 100_000, memory_pages: tuple[int, ...] = (10_000, 30_000), revisit_pages: int = 10_000,
@@ -472,7 +512,7 @@ def run(pages: int = 100_000, memory_pages: tuple[int, ...] = (10_000, 30_000), 
             unkilled = run_child("ours, unkilled", ours_command(mirror, base / "ours-first"), mirror)
             out += ["", f"### Resume after SIGKILL at ~50 % (N = {revisit_pages})", "",
                     *resume(mirror, base, unkilled)]
-            out += ["", f"### Revisit (N = {revisit_pages})", "",
+            out += ["", f"### Revisit (N = {revisit_pages}): requests per due page", "",
                     *revisit(mirror, base, base / "ours-first", with_scrapy, changed)]
     return "\n".join(out)
 
@@ -491,6 +531,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["_ours"]:
-        ours_child(json.loads(sys.argv[2]), sys.argv[3])
+        ours_child(json.loads(sys.argv[2]), sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 0.0)
     else:
         main()
