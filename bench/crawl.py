@@ -1,16 +1,24 @@
-"""Crawl benchmark: our crawler (`programme_scout.pipeline.crawl` through `scrapers.resolve.ResolveTransport`) and
-Scrapy walk the same loopback mirror of the three portals (bench/crawl_site.py: listings with pagination → detail
-pages in each portal's recorded markup, 10 ms per response), at *identical* politeness scaled down 100×: 2 requests
-in flight and 10 ms between request starts per portal host, the same global cap (our `crawl_tasks` = Scrapy's
-CONCURRENT_REQUESTS), robots.txt obeyed, 3 tries per URL; Scrapy with RANDOMIZE_DOWNLOAD_DELAY and AutoThrottle off.
-Scrapy reaches the mirror as its HTTP proxy (the URLs, so its download slots, stay the portals'); its spider parses
-with our portal parsers, so both crawlers do the same parsing work. Each crawler runs in a child process; times
-come from the server's log (first request's arrival → last response), so interpreter start-up is not counted.
+"""Crawl benchmark: our crawler (`programme_scout.pipeline.crawl`, through the frontier in a data dir, reaching the
+mirror through `scrapers.resolve.ResolveTransport`) and Scrapy walk the same loopback mirror of the three portals
+(bench/crawl_site.py: listings with pagination → programme pages in each portal's recorded markup, 10 ms per
+response, one port per host) at *identical* politeness scaled down 100×: 2 requests in flight and 10 ms between
+request starts per portal host, the same global cap (our `crawl_tasks` = Scrapy's CONCURRENT_REQUESTS = 16),
+robots.txt obeyed, 3 tries per URL; Scrapy with no delay jitter (DOWNLOAD_DELAY_JITTER = 0, formerly
+RANDOMIZE_DOWNLOAD_DELAY) and AutoThrottle off. Scrapy reaches the mirror as each host's HTTP proxy (so its download
+slots and cache keys stay the portals'); its spider parses with our portal parsers, so both do the same parsing
+work. Each crawler runs in a child process; times come from the server's log (the kernel's arrival stamp of the
+first request → the last response), so interpreter start-up is not counted.
 
 The bound: a host can start a request at most every `delay` and hold at most `c` in flight for `latency` each, so
-its R requests take at least R × max(delay, latency ÷ c); hosts run in parallel, so the crawl takes at least the
-largest of these (the global cap, 16, is above the 3 × 2 in flight the hosts allow). Pages/s of the bound = all
-requests ÷ that time. Memory is the peak VmRSS summed over the crawler's whole process tree, sampled every 50 ms.
+its R requests take at least R × max(delay, latency ÷ c) = R × 10 ms here; hosts run in parallel, so the crawl
+takes at least the largest of these (the global cap, 16, is above the 3 × 2 in flight the hosts allow). Pages/s of
+the bound = all requests ÷ that time (300/s). Memory: peak VmRSS summed over the crawler's process tree, sampled
+every 50 ms from /proc. Resume: our crawl SIGKILLed (its whole process group) once the server has logged half the
+requests, then run again on the same data dir. Revisit: a share of the pages changes (new title, new ETag), then
+our crawl runs with its clock 8 days ahead (every programme page due at the default 7 days), and again after
+another change with 1/7 of the programme pages due (the rest's `due_at` moved a day past the run in the frontier:
+a steady state where revisits spread over the week); Scrapy has no notion of due, so it is run as it would be
+(plain, HTTPCACHE_ENABLED with RFC2616Policy, or scrapy-deltafetch, each from its own first crawl).
 """
 
 from __future__ import annotations
