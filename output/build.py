@@ -80,8 +80,13 @@ def recover(data_dir: Path) -> None:
     history = History(data_dir / "history.sqlite")
     try:
         published = history.published_runs()
+        recorded = {run["run_id"] for run in history.runs()}
     finally:
         history.close()
+    for run_dir in sorted(runs_dir.iterdir()) if runs_dir.is_dir() else []:
+        if run_dir.is_dir() and not run_dir.name.startswith(".") and run_dir.name not in recorded:
+            log.warning("removing %s: renamed into place by a run stopped before its commit", run_dir)
+            shutil.rmtree(run_dir, ignore_errors=True)
     if published and (runs_dir / published[-1]).is_dir():
         latest = data_dir / "latest"
         if not latest.is_symlink() or latest.resolve() != (runs_dir / published[-1]).resolve():

@@ -162,6 +162,8 @@ def test_sigkill_leaves_latest_and_history_intact(tmp_path, pause_at):
     assert not [r for r in runs if r.endswith(".tmp")]  # the killed build was cleaned up
     with sqlite3.connect(data / "history.sqlite") as db:
         last = db.execute("SELECT run_id FROM runs WHERE status = 'published' ORDER BY run_id DESC").fetchone()[0]
+        recorded = [r for (r,) in db.execute("SELECT run_id FROM runs ORDER BY run_id")]
+    assert runs == recorded  # a run renamed into place but killed before its commit is removed too
     assert os.readlink(data / "latest").endswith(last)
     report = json.loads((data / "latest" / "report.json").read_text())
     assert report["exit_code"] == 0 and report["programmes"] == 20
