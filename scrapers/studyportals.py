@@ -227,6 +227,8 @@ def _layout(found: list[Labelled]) -> str:
         return "E5"
     if any(f.label.casefold() in ("campus location", "taught in", "apply date") for f in quick):
         return "E4"
+    if any(f.node.tag in ("h3", "h4") for f in found):  # 2020-22 key facts head each fact ("Duration") with a
+        return "E3"  # heading; 2018-19's are spans inside the list item (markup.md)
     return "E2"
 
 
