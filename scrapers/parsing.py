@@ -23,6 +23,7 @@ that single-threaded process, so a (re)built pool starts in milliseconds instead
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import pickle
@@ -38,6 +39,7 @@ from scrapers.listing import Listing
 from scrapers.records import RawFields
 
 START_METHOD = "forkserver"
+log = logging.getLogger("programme_scout")
 PRELOAD = ["scrapers.pool_server", "scrapers.registry"]  # imported once by the fork server: workers start with them
 DEFAULT_CPU_LIMIT_S = 10.0  # a real page parses in ~10 ms; a thousand times that is not a page, it is an attack
 T = TypeVar("T")
@@ -198,6 +200,7 @@ class PoolParsing:
         self._executor: ProcessPoolExecutor | None = None
         self._generation = 0
         self._slots: asyncio.Semaphore | None = None
+        self._fallback: InlineParsing | None = None  # the pool could not start: parse in-process
         self._alone = asyncio.Lock()
 
     # -------------------------------------------------------- life cycle
@@ -214,7 +217,14 @@ class PoolParsing:
         # start every worker now (ProcessPoolExecutor starts them lazily): the first pages then pay no start-up,
         # and a broken start (an import error in a worker) fails here, not on a page
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self._executor, _worker_pid) for _ in range(self.workers)))
+        try:
+            await asyncio.gather(*(loop.run_in_executor(self._executor, _worker_pid) for _ in range(self.workers)))
+        except BrokenProcessPool as exc:  # e.g. a main module the workers cannot load (`python -` reads stdin)
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            self._fallback = InlineParsing()
+            log.warning("pages are parsed on the event loop, without a CPU limit: the parsing processes could not "
+                        "start (%s; run the pipeline from a script file or `python -m`)", exc)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -246,11 +256,15 @@ class PoolParsing:
 
     # -------------------------------------------------------- pages
     async def listing(self, portal: PageParser, text: str, url: str) -> Listing:
+        if self._fallback is not None:
+            return await self._fallback.listing(portal, text, url)
         result = await self._parse("listing", portal, text, url)
         assert isinstance(result, Listing)
         return result
 
     async def detail(self, portal: PageParser, text: str, url: str) -> RawFields:
+        if self._fallback is not None:
+            return await self._fallback.detail(portal, text, url)
         result = await self._parse("detail", portal, text, url)
         assert isinstance(result, RawFields)
         return result

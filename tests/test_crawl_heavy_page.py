@@ -41,3 +41,24 @@ def test_a_heavy_page_is_cut_at_its_cpu_limit_and_does_not_hold_up_other_hosts(t
     [report] = [r for r in crawled["masterstudies"].reports if r.url == HEAVY]
     assert report.outcome == "parse_error" and "ParseTimeout" in report.reason, report
     assert len(frontier_records(tmp_path / "data", "studyportals")) == 12
+
+
+def test_a_pipeline_run_from_stdin_parses_in_process_and_says_so(tmp_path: Path):
+    """`python -` has no main file the parsing processes could load: the run goes on, parsing in-process, and the
+    log says why (never a crawl that fails on every page)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+              "import asyncio, logging\nlogging.basicConfig()\n"
+              "from pathlib import Path\nfrom programme_scout.pipeline import crawl\n"
+              "from programme_scout.settings import Settings\n"
+              f"results = asyncio.run(crawl(Settings(data_dir=Path({str(tmp_path / 'data')!r}), offline=True, "
+              f"mirror_dir=Path({str(MIRROR)!r}))))\n"
+              "print(sum(r.changed for r in results.values()))\n")
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) == 32 and "parsed on the event loop" in done.stderr
