@@ -12,6 +12,7 @@ import logging
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn, Optional
 
 import typer
@@ -99,13 +100,22 @@ def _settings_or_exit(config: Optional[Path], **overrides: object) -> tuple[Opti
         fail(str(exc), 2)
 
 
-def _expected_pages(data_dir: Path) -> dict[str, int]:
-    """Pages per source in the last published run: the progress bars' totals."""
-    try:
-        report = json.loads((data_dir / "latest" / "report.json").read_text(encoding="utf-8"))
-        return {s: sum(counts.values()) for s, counts in report.get("pages", {}).items()}
-    except (OSError, ValueError, AttributeError):
+def _expected_pages(data_dir: Path, sources: Sequence[str]) -> dict[str, int]:
+    """Pages due now per source in the crawl frontier: the progress bars' totals (listings read during the run may
+    reveal more; the bar then drops its ETA rather than show a wrong one)."""
+    import sqlite3
+    import time
+
+    from scrapers.frontier import Frontier, FrontierDamaged
+
+    if not (data_dir / "frontier.sqlite").is_file():
         return {}
+    now = time.time()
+    try:
+        with Frontier(data_dir / "frontier.sqlite") as frontier:
+            return {s: n for s in sources if (n := frontier.count_due(s, now, now))}
+    except (FrontierDamaged, sqlite3.Error):
+        return {}  # the run itself will say what is wrong with it
 
 
 def parse_resolve(values: list[str]) -> dict[str, str]:
@@ -176,7 +186,7 @@ def run_command(
                 "$PROGRAMME_SCOUT_CONFIG or ./programme-scout.toml)")
     progress: TerminalProgress | CronProgress
     if interactive:
-        progress = TerminalProgress(settings.sources, _expected_pages(settings.data_dir))
+        progress = TerminalProgress(settings.sources, _expected_pages(settings.data_dir, settings.sources))
     else:
         progress = CronProgress(settings.sources, float(os.environ.get("PROGRAMME_SCOUT_PROGRESS_SECONDS", "60")))
     try:

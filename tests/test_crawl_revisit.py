@@ -244,3 +244,15 @@ def test_a_damaged_frontier_fails_the_run_with_its_path(tmp_path):
                            "--quiet"], capture_output=True, text=True, cwd=ROOT, env={**os.environ})
     assert done.returncode == 1
     assert str(data / "frontier.sqlite") in done.stderr and "Move it aside" in done.stderr
+
+
+def test_the_progress_totals_are_the_pages_due(tmp_path):
+    """The terminal's progress bars count against the pages due now in the frontier (offline: all of them)."""
+    from run_pipeline import _expected_pages
+
+    data = tmp_path / "data"
+    assert _expected_pages(data, ("masterstudies",)) == {}
+    offline = Settings(data_dir=data, offline=True, sources=("masterstudies", "topuniversities"))
+    crawled = asyncio.run(crawl(offline))
+    totals = _expected_pages(data, ("masterstudies", "topuniversities", "studyportals"))
+    assert totals == {s: r.attempted for s, r in crawled.items()}
