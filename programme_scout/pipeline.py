@@ -27,9 +27,9 @@ from output.files import read_raw, write_raw
 from output.lock import RunLock
 from output.publish import publish
 from programme_scout.settings import Settings
-from scrapers.crawl import Budget, CrawlPlan, crawl_source
+from scrapers.crawl import CrawlPlan, crawl_source
 from scrapers.fetch import Fetcher
-from scrapers.frontier import Ages, Frontier
+from scrapers.frontier import Frontier
 from scrapers.parsing import parsing_for
 from scrapers.records import CrawlResult, RawRecord
 from scrapers.registry import PORTALS
@@ -93,20 +93,6 @@ def running_clock(start: datetime) -> Callable[[], float]:
     return lambda: origin + (time.monotonic() - started)
 
 
-def crawl_plan(settings: Settings) -> CrawlPlan:
-    """The settings' budgets and ages. Offline, every page is due on every run (replaying the mirror costs
-    nothing) and there is no first-run budget."""
-    budget = Budget(settings.max_pages_per_source, settings.max_minutes_per_source * 60)
-    if settings.offline:
-        return CrawlPlan(budget=budget, first_budget=budget, ages=Ages(0.0, 0.0, 0.0),
-                         max_unlisted_share=settings.max_unlisted_share)
-    return CrawlPlan(budget=budget,
-                     first_budget=Budget(settings.first_run_max_pages, settings.first_run_max_minutes * 60),
-                     ages=Ages(settings.revisit_after_days * 86400, settings.listing_revisit_hours * 3600,
-                               settings.retry_failed_after_hours * 3600),
-                     max_unlisted_share=settings.max_unlisted_share)
-
-
 async def crawl(settings: Settings, on_page: OnPage | None = None,
                 transport: httpx.AsyncBaseTransport | None = None, *, frontier: Frontier | None = None,
                 clock: Callable[[], float] = time.time) -> dict[str, CrawlResult]:
@@ -120,7 +106,7 @@ async def crawl(settings: Settings, on_page: OnPage | None = None,
     if settings.offline:  # replay has no delay: the mirror is our disk, not someone's server
         fetch_settings = dataclasses.replace(fetch_settings, per_host_delay_s=0.0, per_host_concurrency=16)
         transport = transport or MirrorTransport(settings.mirror_dir)
-    plan = crawl_plan(settings)
+    plan = CrawlPlan.of(settings)
     async with Fetcher(fetch_settings, transport=transport) as fetcher, \
             parsing_for(settings.parse_workers, settings.parse_cpu_limit_s) as parsing:
         results = await asyncio.gather(*(

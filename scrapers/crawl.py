@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from programme_scout.settings import Settings
 from scrapers.fetch import Fetcher, Validators
 from scrapers.frontier import DETAIL, LISTING, Ages, DuePage, Frontier, Link
 from scrapers.listing import Listing
@@ -82,10 +83,22 @@ class CrawlPlan:
     """A source's budget on its first run (a new user sees results within minutes) and on later runs, how old a
     page may grow before it is due again, and the share of the catalogue a complete listing pass may remove."""
 
-    budget: Budget = Budget(50_000, 4 * 3600.0)
-    first_budget: Budget = Budget(500, 15 * 60.0)
-    ages: Ages = Ages()
-    max_unlisted_share: float = 0.30
+    budget: Budget
+    first_budget: Budget
+    ages: Ages
+    max_unlisted_share: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> "CrawlPlan":
+        """The settings' plan (their defaults are the one place the defaults live). Offline, every page is due on
+        every run (replaying the mirror costs nothing) and there is no first-run budget."""
+        budget = Budget(settings.max_pages_per_source, settings.max_minutes_per_source * 60)
+        if settings.offline:
+            return cls(budget, budget, Ages(0.0, 0.0, 0.0), settings.max_unlisted_share)
+        return cls(budget, Budget(settings.first_run_max_pages, settings.first_run_max_minutes * 60),
+                   Ages(settings.revisit_after_days * 86400, settings.listing_revisit_hours * 3600,
+                        settings.retry_failed_after_hours * 3600),
+                   settings.max_unlisted_share)
 
 
 async def crawl_source(
@@ -94,7 +107,7 @@ async def crawl_source(
     start_urls: tuple[str, ...] | list[str],
     frontier: Frontier,
     *,
-    plan: CrawlPlan = CrawlPlan(),
+    plan: CrawlPlan | None = None,
     tasks: int = 64,
     on_page: Callable[[str, str], None] | None = None,
     parsing: Parsing | None = None,
@@ -103,6 +116,7 @@ async def crawl_source(
     """One run over one source: every due page ends committed, as a record, an unchanged page or a reported
     failure; nothing is dropped silently and a kill loses at most the pages in flight."""
     source = portal.name
+    plan = plan or CrawlPlan.of(Settings())
     parse = parsing or InlineParsing()
     result = CrawlResult(source=source)
     in_scope = scope_of(portal, start_urls)

@@ -78,11 +78,11 @@ CREATE TABLE IF NOT EXISTS crawls (     -- one row per source per run, for the f
 
 @dataclass(frozen=True, slots=True)
 class Ages:
-    """When a fetched page is due again (seconds)."""
+    """When a fetched page is due again (seconds); from the settings (scrapers.crawl.CrawlPlan.of)."""
 
-    detail_s: float = 7 * 86400.0
-    listing_s: float = 20 * 3600.0  # a daily cron reads every listing each day
-    failed_s: float = 6 * 3600.0  # a failed page is retried on a later run, not again in this one
+    detail_s: float
+    listing_s: float
+    failed_s: float  # a failed page is retried on a later run, not again in this one
 
 
 @dataclass(frozen=True, slots=True)

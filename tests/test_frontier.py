@@ -218,6 +218,9 @@ def test_listings_never_take_more_than_half_a_budget_while_programme_pages_wait(
     import httpx
 
     from programme_scout.settings import FetchSettings
+    from dataclasses import replace
+
+    from programme_scout.settings import Settings
     from scrapers.crawl import Budget, CrawlPlan, crawl_source
     from scrapers.fetch import Fetcher
 
@@ -231,7 +234,8 @@ def test_listings_never_take_more_than_half_a_budget_while_programme_pages_wait(
             async with Fetcher(FetchSettings(per_host_delay_s=0.0, per_host_concurrency=4),
                                transport=httpx.MockTransport(answer)) as fetcher:
                 result = await crawl_source(PartitionPortal(), fetcher, ["https://chain.test/l/0"], frontier,
-                                            plan=CrawlPlan(first_budget=Budget(20, 3600.0)), tasks=4)
+                                            plan=replace(CrawlPlan.of(Settings()), first_budget=Budget(20, 3600.0)),
+                                            tasks=4)
             return result, list(frontier.records(SRC))
 
     result, records = asyncio.run(go())
