@@ -122,14 +122,15 @@ def publish(build: RunBuild, settings: Settings, crawled: Mapping[str, CrawlResu
     by_source: dict[str, list[SourceRecord]] = {source: [] for source in crawled}
     for record in source_records:
         by_source.setdefault(record.source, []).append(record)
+    raw = {source: raw_by_source(source) for source in by_source}  # each source's raw records, asked once
     stats = {source: {"records": len(records), "stale": source in stale_sources,
                       "outcomes": dict(crawled[source].outcomes) if source in crawled else {},
                       "fill_rates": fill_rates(records),
-                      "layouts": layout_counts(raw_by_source(source))}
+                      "layouts": layout_counts(raw[source])}
              for source, records in by_source.items()}
     # stale: a source that failed entirely, or a page that could not be read this run (its last good record)
     stale_refs = {r.ref for r in source_records if r.source in stale_sources}
-    stale_refs |= {f"{r.source}:{r.source_key}" for source in by_source for r in raw_by_source(source) if r.stale}
+    stale_refs |= {f"{r.source}:{r.source_key}" for records in raw.values() for r in records if r.stale}
     dates = history.dates()
     today = build.as_of.isoformat()
     rows = []
