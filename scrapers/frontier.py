@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS records (
     source TEXT NOT NULL,
     source_key TEXT NOT NULL,
     url TEXT NOT NULL,
-    record TEXT NOT NULL,               -- RawRecord as JSON
+    record TEXT NOT NULL,               -- RawRecord as JSON, as the page was last parsed
+    fetched_at TEXT NOT NULL,           -- its last read (a 304 or an unchanged body moves it, not the JSON)
     stale TEXT NOT NULL DEFAULT '',     -- why the page could not be refreshed: these are its last good values
     PRIMARY KEY (source, source_key)
 );
@@ -227,18 +228,12 @@ class Frontier:
                 " failures = 0, gone = 0, due_at = ?, rank = ? WHERE url = ?",
                 (now, now, etag, last_modified, content_hash, outcome, now + ages.detail_s, RANK_REVISIT, url))
             if record is not None:
-                self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, '')",
-                                 (record.source, record.source_key, url, json.dumps(record.to_dict(), ensure_ascii=False)))
-            else:
-                self._touch_record(url, iso(now))
-
-    def _touch_record(self, url: str, fetched_at: str) -> None:
-        row = self._db.execute("SELECT source, source_key, record FROM records WHERE url = ?", (url,)).fetchone()
-        if row is not None:
-            data = json.loads(row[2])
-            data["fetched_at"], data["stale"] = fetched_at, ""
-            self._db.execute("UPDATE records SET record = ?, stale = '' WHERE source = ? AND source_key = ?",
-                             (json.dumps(data, ensure_ascii=False), row[0], row[1]))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO records (source, source_key, url, record, fetched_at, stale)"
+                    " VALUES (?, ?, ?, ?, ?, '')", (record.source, record.source_key, url,
+                                                    json.dumps(record.to_dict(), ensure_ascii=False), record.fetched_at))
+            else:  # unchanged: the record stays, read again now
+                self._db.execute("UPDATE records SET fetched_at = ?, stale = '' WHERE url = ?", (iso(now), url))
 
     def failed(self, url: str, now: float, ages: Ages, *, outcome: str, error: str, gone: bool = False) -> bool:
         """The page could not be read this run. Its record stays, marked stale with `error`; a page gone (404/410)
@@ -314,10 +309,10 @@ class Frontier:
 
     def records(self, source: str) -> Iterator[RawRecord]:
         """The source's catalogue, in key order, one record at a time."""
-        for record, stale in self._db.execute(
-                "SELECT record, stale FROM records WHERE source = ? ORDER BY source_key", (source,)):
+        for record, fetched_at, stale in self._db.execute(
+                "SELECT record, fetched_at, stale FROM records WHERE source = ? ORDER BY source_key", (source,)):
             data = json.loads(record)
-            data["stale"] = stale
+            data["fetched_at"], data["stale"] = fetched_at, stale
             yield RawRecord.from_dict(data)
 
     def count_records(self, source: str) -> int:
@@ -332,9 +327,11 @@ class Frontier:
                     "INSERT OR IGNORE INTO pages (url, source, kind, rank, source_key, discovered_at, listed_at,"
                     " content_hash, due_at) VALUES (?, ?, 'detail', ?, ?, ?, ?, ?, ?)",
                     (record.url, record.source, RANK_REVISIT, record.source_key, now, now, record.content_hash, now))
-                self._db.execute("INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?, ?)",
-                                 (record.source, record.source_key, record.url,
-                                  json.dumps(record.to_dict(), ensure_ascii=False), record.stale))
+                self._db.execute(
+                    "INSERT OR IGNORE INTO records (source, source_key, url, record, fetched_at, stale)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", (record.source, record.source_key, record.url,
+                                                   json.dumps(record.to_dict(), ensure_ascii=False), record.fetched_at,
+                                                   record.stale))
                 n += 1
         return n
 

@@ -103,6 +103,8 @@ def test_a_later_run_fetches_only_what_is_due_and_conditionally(tmp_path, mirror
         assert {k for k in after["masterstudies"] if after["masterstudies"][k] != before["masterstudies"][k]} == {
             key_of(MS_DATA)}
         assert after["studyportals"] == before["studyportals"] and after["topuniversities"] == before["topuniversities"]
+        unchanged = [r for r in frontier_records(data, "studyportals") if not r.stale]
+        assert unchanged and all(r.fetched_at.startswith("2027-03-09") for r in unchanged)  # read again: 304
 
 
 def source_ok(result) -> bool:
