@@ -28,6 +28,14 @@ class Listing:
                        list(self.problems))
 
 
+def html_listing(tree: LexborHTMLParser, url: str, detail_urls: list[str], next_urls: list[str]) -> Listing:
+    """What an HTML listing page gives, each programme marked by its card (`card_fingerprints`), from the tree the
+    portal already parsed."""
+    listing = Listing(detail_urls, next_urls).unique()
+    listing.lastmod.update(card_fingerprints(tree, url, listing.detail_urls))
+    return listing
+
+
 CARD_DEPTH = 8  # a card is at most this many levels above its link: deeper is a page section, not a card
 
 

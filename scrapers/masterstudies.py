@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.listing import Listing
+from scrapers.listing import Listing, html_listing
 from scrapers.html import add, clean, head_title, hrefs, parse_html, require, shown, visible_text
 from scrapers.labels import LabelReader
 from scrapers.records import RawFields
@@ -76,7 +76,7 @@ def parse_listing(text: str, url: str) -> Listing:
         href = (link.attributes.get("href") or "").strip()
         if "next" in visible_text(link).casefold() and not href.startswith("#"):  # "#main": the Vue template's
             nexts.append(urljoin(url, href))
-    return Listing([_single_slash(u) for u in detail], nexts).unique()
+    return html_listing(tree, url, [_single_slash(u) for u in detail], nexts)
 
 
 def _single_slash(url: str) -> str:

@@ -9,9 +9,8 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 from scrapers import masterstudies, studyportals, topuniversities
-from scrapers.listing import Listing, card_fingerprints
-from scrapers.sitemaps import looks_like_sitemap
-from scrapers.html import add, parse_html
+from scrapers.listing import Listing
+from scrapers.html import add
 from scrapers.records import RawFields
 
 
@@ -28,9 +27,6 @@ class PortalFamily:
 
     def parse_listing(self, text: str, url: str) -> Listing:
         listing: Listing = self.parsers.parse_listing(text, url)
-        unmarked = [u for u in listing.detail_urls if u not in listing.lastmod]
-        if unmarked and not looks_like_sitemap(text):  # an HTML listing: its cards say when a programme changed
-            listing.lastmod.update(card_fingerprints(parse_html(text), url, unmarked))
         return listing
 
     def parse_detail(self, text: str, url: str) -> RawFields:

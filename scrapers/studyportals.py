@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.listing import Listing
+from scrapers.listing import Listing, html_listing
 from scrapers.html import add, clean, datetimes, durations, head_title, hrefs, parse_html, require, \
     shown, visible_text
 from scrapers.labels import LabelReader, Labelled
@@ -98,8 +98,8 @@ def parse_listing(text: str, url: str) -> Listing:
     total = reported_total(tree, text)
     if total is not None and total > SEARCH_CAP and _search_segments(url) is not None:
         # no narrower search offered: paging reaches at least the first SEARCH_CAP results
-        return Listing(detail, narrower_searches(tree, url) or nexts).unique()
-    return Listing(detail, nexts).unique()
+        return html_listing(tree, url, detail, narrower_searches(tree, url) or nexts)
+    return html_listing(tree, url, detail, nexts)
 
 
 def reported_total(tree: LexborHTMLParser, text: str) -> int | None:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scrapers.listing import Listing
+from scrapers.listing import Listing, html_listing
 from scrapers.html import add, clean, head_title, hrefs, json_ld, parse_html, require, shown, visible_text
 from scrapers.labels import LabelReader, Labelled
 from scrapers.records import RawFields
@@ -73,7 +73,7 @@ def parse_listing(text: str, url: str) -> Listing:
         target = urljoin(url, (link.attributes.get("href") or "").strip())
         if _page_number(target) == current + 1:
             nexts.append(target)
-    return Listing(detail, nexts).unique()
+    return html_listing(tree, url, detail, nexts)
 
 
 # ---------------------------------------------------------------- the page
