@@ -315,9 +315,6 @@ class Frontier:
             data["fetched_at"], data["stale"] = fetched_at, stale
             yield RawRecord.from_dict(data)
 
-    def count_records(self, source: str) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM records WHERE source = ?", (source,)).fetchone()[0])
-
     def import_records(self, records: Iterable[RawRecord], now: float) -> int:
         """Adopt records published before the frontier existed (an older data dir): their pages are due now."""
         n = 0
